@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# Fetch Debian's linux-source-7.3 with a private apt configuration (its own
+# sources list and state under the cache; the machine's apt setup is never
+# touched) and leave the kernel tarball in the cache. Prints its path.
+. "$(dirname "$0")/lib.sh"
+
+apt_dir=$CACHE/apt
+tarball_link=$CACHE/linux-source-7.3.tar.xz
+
+if [ -s "$tarball_link" ] && [ -s "$CACHE/base-version" ]; then
+	echo "$tarball_link"
+	exit 0
+fi
+
+need_pkgs apt dpkg xz-utils
+
+mkdir -p "$apt_dir"/{lists/partial,archives/partial,etc/preferences.d,etc/apt.conf.d}
+: >"$apt_dir/status"
+cat >"$apt_dir/etc/sources.list" <<SRC
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $BASE_SUITE main
+SRC
+apt_opts=(
+	-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
+	-o "Dir::Etc::SourceParts=-"
+	-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
+	-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
+	-o "Dir::State=$apt_dir"
+	-o "Dir::State::Lists=$apt_dir/lists"
+	-o "Dir::State::status=$apt_dir/status"
+	-o "Dir::Cache=$apt_dir"
+	-o "Dir::Cache::archives=$apt_dir/archives"
+	-o "APT::Architecture=amd64"
+	-o "Debug::NoLocking=1"
+)
+say "fetching the $BASE_SUITE package index (private apt state in $apt_dir)"
+run_logged "$LOGS/base-apt-update.log" "apt-get update of $BASE_SUITE" \
+	apt-get "${apt_opts[@]}" update
+
+versions=$(apt-cache "${apt_opts[@]}" madison "$BASE_PKG" 2>/dev/null |
+	awk -F'|' '{gsub(/ /, "", $2); print $2}')
+[ -n "$versions" ] || die "$BASE_PKG is not in $BASE_SUITE (see $LOGS/base-apt-update.log)"
+
+version=$BASE_VERSION
+if ! grep -qxF "$BASE_VERSION" <<<"$versions"; then
+	version=$(sort -V <<<"$versions" | tail -n 1)
+	warn "################################################################"
+	warn "$BASE_PKG $BASE_VERSION is gone from $BASE_SUITE;"
+	warn "using the newest 7.3.x there instead: $version"
+	warn "################################################################"
+fi
+
+say "downloading $BASE_PKG $version"
+(cd "$apt_dir/archives" &&
+	run_logged "$LOGS/base-download.log" "download of $BASE_PKG=$version" \
+		apt-get "${apt_opts[@]}" download "$BASE_PKG=$version")
+deb=$(ls "$apt_dir"/archives/"${BASE_PKG}"_*.deb | head -n 1)
+[ -s "$deb" ] || die "no .deb for $BASE_PKG in $apt_dir/archives"
+
+say "extracting the kernel tarball from $(basename "$deb")"
+tmp=$(mktemp -d "$CACHE/extract.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './usr/src/linux-source-*.tar.*' ||
+	die "no kernel tarball inside $deb"
+src=$(ls "$tmp"/usr/src/linux-source-*.tar.* | head -n 1)
+mv "$src" "$tarball_link.part"
+mv "$tarball_link.part" "$tarball_link"
+echo "$version" >"$CACHE/base-version"
+echo "$tarball_link"

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# One QEMU kexec scenario on the test kernel, with a verdict per kernel.
+#
+#   kexec-test.sh SCENARIO
+#
+# selftest: the kernel's own KHO test (lib/test_kho.c, default 8 MiB of
+#           random-order folios), one kexec, 1 GiB guest; what
+#           tools/testing/selftests/kho/vmtest.sh checks.
+# demo:     the same module preserving MIB (default 384) MiB of folios of
+#           mixed orders filled with random data, 2 GiB guest; prints a
+#           summary.
+# Exit 0 when both kernels pass.
+. "$(dirname "$0")/lib.sh"
+
+scenario=$1
+kernel=$BUILD/kexec/arch/x86/boot/bzImage
+[ -f "$kernel" ] || die "no test kernel at $kernel: run scripts/build.sh kexec first"
+
+case $scenario in
+selftest)
+	MEM=1G TIMEOUT=${TIMEOUT:-300} "$TOP/scripts/qemu.sh" selftest \
+		"$kernel" "$kernel" -- || true
+	;;
+demo)
+	mib=${MIB:-384}
+	MEM=2G TIMEOUT=${TIMEOUT:-600} "$TOP/scripts/qemu.sh" demo \
+		"$kernel" "$kernel" -- "test_kho.max_mem=$((mib << 20))" || true
+	;;
+*)
+	die "unknown scenario '$scenario'"
+	;;
+esac
+
+log=$LOGS/qemu-$scenario.log
+[ -f "$log" ] || die "no serial log for $scenario"
+# Split the serial log at the kexec: what each kernel printed.
+old=$BUILD/qemu/$scenario/old.log
+next=$BUILD/qemu/$scenario/next.log
+awk '/KHO-WB: kexec loaded/ { print > "/dev/stderr"; exit } { print }' \
+	"$log" >"$old" 2>/dev/null
+awk 'found { print } /KHO-WB: kexec loaded/ { found = 1 }' "$log" >"$next"
+
+verdict=0
+field() { sed -n "s/.*test_kho: $1 \([0-9]*\) folios, \([0-9]*\) bytes, orders\(.*\)/\\$2/p" "$3" | tail -n 1; }
+pfolios=$(field preserving 1 "$old")
+pbytes=$(field preserving 2 "$old")
+porders=$(field preserving 3 "$old")
+if [ -n "$pfolios" ] && grep -q 'KHO-WB: kexec loaded' "$log"; then
+	echo "PASS $scenario: old kernel preserved $pfolios folios ($pbytes bytes) and kexec'ed"
+else
+	echo "FAIL $scenario: old kernel did not preserve and kexec (serial log: $log)"
+	verdict=1
+fi
+rfolios=$(field restored 1 "$next")
+rbytes=$(field restored 2 "$next")
+if grep -q 'KHO restore succeeded' "$next" && [ "$rfolios" = "$pfolios" ] &&
+   [ "$rbytes" = "$pbytes" ] && grep -q 'KHO-WB: last kernel up' "$next"; then
+	echo "PASS $scenario: next kernel restored and verified $rfolios folios ($rbytes bytes)"
+else
+	why=$(grep -m1 -E 'KHO restore failed|Kernel panic|BUG:|WARNING:' "$next" || true)
+	echo "FAIL $scenario: next kernel did not verify the preserved memory${why:+: $why} (serial log: $log)"
+	verdict=1
+fi
+
+if [ "$scenario" = demo ]; then
+	secs=$(cat "$BUILD/qemu/demo/seconds" 2>/dev/null || echo '?')
+	reserve=$(grep -m1 -o 'KHO: reserved .*' "$next" || true)
+	cat <<SUM
+
+  ---------------------------------------------------------------
+  KHO demo: Linux $(cat "$CACHE/base-version") + series ($(ls "$TOP"/patches/[0-9]*.patch 2>/dev/null | grep -vc cover-letter) patches), QEMU/TCG, 2 GiB guest
+  preserved (old kernel):  ${pfolios:-?} folios, $(( ${pbytes:-0} >> 20 )) MiB, random data
+  orders (order:folios):  ${porders:- ?}
+  verified (next kernel):  ${rfolios:-?} folios, $(( ${rbytes:-0} >> 20 )) MiB, checksum over every byte
+  next kernel's KHO reservation: ${reserve:-not reported by this kernel yet}
+  QEMU wall time, both kernels: ${secs} s
+  verdict: $([ $verdict -eq 0 ] && echo PASS || echo FAIL)
+  serial log: $log
+  ---------------------------------------------------------------
+SUM
+fi
+exit $verdict

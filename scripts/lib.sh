@@ -1,0 +1,88 @@
+# shellcheck shell=bash
+# Common helpers for the kho-radix workbench scripts. Sourced, not run.
+
+set -euo pipefail
+
+TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUILD=${BUILD:-$TOP/build}
+CACHE=${KHO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kho-radix}
+TREE=$BUILD/linux
+LOGS=$BUILD/logs
+JOBS=${JOBS:-$(nproc)}
+
+# The base: Debian's linux-source-7.3 from trixie-backports.
+BASE_PKG=linux-source-7.3
+BASE_VERSION=${BASE_VERSION:-7.3.4-1~bpo13+1}
+BASE_SUITE=trixie-backports
+BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
+
+mkdir -p "$BUILD" "$LOGS" "$CACHE"
+
+say()  { printf '>>> %s\n' "$*"; }
+warn() { printf '!!! %s\n' "$*" >&2; }
+die()  { printf 'ERROR: %s\n' "$*" >&2; exit 1; }
+
+# run_logged LOG DESC CMD...: run CMD with output in LOG; on failure name
+# what failed and where the log is, show its tail, and exit.
+run_logged() {
+	local log=$1 desc=$2
+	shift 2
+	if ! "$@" >"$log" 2>&1; then
+		tail -n 25 "$log" >&2 || true
+		die "$desc failed (full log: $log)"
+	fi
+}
+
+# need_pkgs PKG...: install the Debian packages that are missing, once.
+need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	say "installing Debian packages: ${missing[*]}"
+	local sudo=
+	[ "$(id -u)" -eq 0 ] || sudo=sudo
+	local log=$LOGS/apt-install.log
+	if ! { $sudo apt-get update -q &&
+	       DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q \
+			--no-install-recommends "${missing[@]}"; } >"$log" 2>&1; then
+		tail -n 15 "$log" >&2
+		die "apt-get install ${missing[*]} failed (log: $log)"
+	fi
+}
+
+# Host packages needed to build and boot a kernel.
+need_build_tools() {
+	need_pkgs build-essential bc bison flex libelf-dev libssl-dev ccache \
+		cpio git python3 rsync xz-utils perl
+}
+
+need_qemu() {
+	need_pkgs qemu-system-x86
+}
+
+# Kernel make wrapper for an out-of-tree build directory.
+kmake() {
+	local out=$1
+	shift
+	make -C "$TREE" O="$out" -j"$JOBS" CC="ccache gcc" \
+		KBUILD_BUILD_TIMESTAMP=kho-radix KBUILD_BUILD_USER=kho \
+		KBUILD_BUILD_HOST=workbench "$@"
+}
+
+# The series as applied: patch files in order, and their checksum.
+series_files() {
+	find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+		! -name '0000-cover-letter.patch' | sort
+}
+series_sum() {
+	local files
+	mapfile -t files < <(series_files)
+	cat "${files[@]}" /dev/null | sha256sum | cut -d' ' -f1
+}
+
+export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
+export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
+export CCACHE_COMPILERCHECK=content

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# make test: every test of the series. Each check counts as one test (each
+# patch for checkpatch, each KUnit case, each kernel of each QEMU scenario);
+# the last line is "N passed, N failed" and the exit status is non-zero if
+# anything failed.
+. "$(dirname "$0")/lib.sh"
+
+passed=0
+failed=0
+failures=()
+t0=$(date +%s)
+
+# count OUTPUT: add up the PASS/FAIL lines a step printed.
+count() {
+	local p f
+	p=$(grep -c '^PASS ' <<<"$1" || true)
+	f=$(grep -c '^FAIL ' <<<"$1" || true)
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -gt 0 ]; then
+		mapfile -t -O ${#failures[@]} failures < <(grep '^FAIL ' <<<"$1")
+	fi
+}
+
+# step NAME CMD...: run a step that prints PASS/FAIL lines; a step that
+# fails without printing any FAIL line counts as one failure.
+step() {
+	local name=$1 out rc
+	shift
+	say "== $name"
+	set +e
+	out=$("$@" 2>&1)
+	rc=$?
+	set -e
+	printf '%s\n' "$out"
+	count "$out"
+	if [ $rc -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+		failed=$((failed + 1))
+		failures+=("FAIL $name (exit $rc)")
+	fi
+	return 0
+}
+
+"$TOP/scripts/tree.sh"
+
+step checkpatch "$TOP/scripts/checkpatch.sh"
+
+kunit_step() {
+	local rc=0 log=$LOGS/kunit.log line
+	"$TOP/scripts/kunit.sh" || rc=$?
+	# kunit.py's result lines: "[..] [PASSED] case" / "[FAILED] case".
+	grep -E '^\[[0-9:]+\] +\[(PASSED|FAILED|CRASHED|SKIPPED)\] ' "$log" 2>/dev/null |
+		sed -E 's/^\[[0-9:]+\] +\[(PASSED|SKIPPED)\] /PASS kunit /; s/^\[[0-9:]+\] +\[(FAILED|CRASHED)\] /FAIL kunit /' |
+		grep -v -E '^(PASS|FAIL) kunit kho_radix$' || true
+	line=$(grep -m1 -o 'Testing complete\..*' "$log" 2>/dev/null || true)
+	echo "${line:-KUnit did not complete (log: $log)}"
+	return $rc
+}
+step kunit kunit_step
+
+build_ok=1
+say "== build: test kernel (configs/kexec.config)"
+if "$TOP/scripts/build.sh" kexec "$TOP/configs/kexec.config" >/dev/null 2>"$LOGS/build-kexec.err"; then
+	echo "PASS build kexec test kernel"
+	passed=$((passed + 1))
+else
+	cat "$LOGS/build-kexec.err"
+	echo "FAIL build kexec test kernel"
+	failed=$((failed + 1))
+	failures+=("FAIL build kexec test kernel (log: $LOGS/build-kexec.log)")
+	build_ok=0
+fi
+
+if [ $build_ok = 1 ]; then
+	step "kexec: stock KHO selftest" "$TOP/scripts/kexec-test.sh" selftest
+fi
+
+say "== summary ($(( $(date +%s) - t0 )) s; logs in $LOGS)"
+for f in "${failures[@]}"; do
+	echo "  $f"
+done
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]
