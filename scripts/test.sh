@@ -58,6 +58,8 @@ kunit_step() {
 }
 step kunit kunit_step
 
+step "harness: kho_radix userspace" "$TOP/scripts/harness.sh"
+
 build_ok=1
 say "== build: test kernel (configs/kexec.config)"
 if "$TOP/scripts/build.sh" kexec "$TOP/configs/kexec.config" >/dev/null 2>"$LOGS/build-kexec.err"; then
