@@ -6,7 +6,7 @@ set -euo pipefail
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BUILD=${BUILD:-$TOP/build}
 CACHE=${KHO_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kho-radix}
-TREE=$BUILD/linux
+TREE=${TREE:-$BUILD/linux}
 LOGS=$BUILD/logs
 JOBS=${JOBS:-$(nproc)}
 
@@ -86,3 +86,5 @@ series_sum() {
 export CCACHE_DIR=${CCACHE_DIR:-$CACHE/ccache}
 export CCACHE_MAXSIZE=${CCACHE_MAXSIZE:-5G}
 export CCACHE_COMPILERCHECK=content
+# Relative paths under build/: ccache hits across work trees.
+export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$BUILD}
