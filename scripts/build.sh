@@ -9,7 +9,7 @@ shift
 out=$BUILD/$name
 log=$LOGS/build-$name.log
 need_build_tools
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
+[ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
 mkdir -p "$out"
 
 cat "$@" >"$out/fragment.config"

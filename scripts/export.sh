@@ -7,7 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 
 git_t() { git -C "$TREE" "$@"; }
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
+[ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
 [ -z "$(git_t status --porcelain --untracked-files=no)" ] ||
 	die "$TREE has uncommitted changes: commit them first"
 n=$(git_t rev-list --count base..HEAD)

@@ -9,6 +9,10 @@
 # demo:     the same module preserving MIB (default 384) MiB of folios of
 #           mixed orders filled with random data, 2 GiB guest; prints a
 #           summary.
+# corrupt-KIND: as selftest, but the old kernel corrupts its preserved
+#           memory map (KIND: unaligned, outside, scratch, cycle, wide,
+#           order, key0) just before the kexec; the next kernel must reject
+#           the map with one warning and boot as a normal, non-KHO boot.
 # Exit 0 when both kernels pass.
 . "$(dirname "$0")/lib.sh"
 
@@ -26,6 +30,10 @@ demo)
 	MEM=2G TIMEOUT=${TIMEOUT:-600} "$TOP/scripts/qemu.sh" demo \
 		"$kernel" "$kernel" -- "test_kho.max_mem=$((mib << 20))" || true
 	;;
+corrupt-*)
+	MEM=1G TIMEOUT=${TIMEOUT:-300} "$TOP/scripts/qemu.sh" "$scenario" \
+		"$kernel" "$kernel" -- "kho_wb.corrupt=${scenario#corrupt-}" || true
+	;;
 *)
 	die "unknown scenario '$scenario'"
 	;;
@@ -41,6 +49,28 @@ awk '/KHO-WB: kexec loaded/ { print > "/dev/stderr"; exit } { print }' \
 awk 'found { print } /KHO-WB: kexec loaded/ { found = 1 }' "$log" >"$next"
 
 verdict=0
+if [[ $scenario == corrupt-* ]]; then
+	kind=${scenario#corrupt-}
+	if grep -q "KHO: preserved memory map corrupted for testing: $kind" "$old" &&
+	   grep -q 'KHO-WB: kexec loaded' "$log"; then
+		echo "PASS $scenario: old kernel corrupted its map ($kind) and kexec'ed"
+	else
+		echo "FAIL $scenario: old kernel did not corrupt its map and kexec (serial log: $log)"
+		verdict=1
+	fi
+	warns=$(grep -c 'KHO: preserved memory map rejected' "$next" || true)
+	splat=$(grep -m1 -E 'Kernel panic|BUG:|WARNING:|Oops' "$next" || true)
+	reason=$(grep -m1 -o 'preserved memory map rejected: .*' "$next" || true)
+	if [ "$warns" = 1 ] && [ -z "$splat" ] &&
+	   grep -q 'KHO-WB: kho boot: no' "$next" &&
+	   grep -q 'KHO-WB: stopping' "$next"; then
+		echo "PASS $scenario: next kernel ${reason:-rejected the map}, booted without KHO"
+	else
+		echo "FAIL $scenario: next kernel: $warns rejection warning(s)${splat:+, $splat}, KHO boot: $(grep -o 'kho boot: .*' "$next" || echo '?') (serial log: $log)"
+		verdict=1
+	fi
+	exit $verdict
+fi
 field() { sed -n "s/.*test_kho: $1 \([0-9]*\) folios, \([0-9]*\) bytes, orders\(.*\)/\\$2/p" "$3" | tail -n 1; }
 pfolios=$(field preserving 1 "$old")
 pbytes=$(field preserving 2 "$old")
@@ -54,7 +84,8 @@ fi
 rfolios=$(field restored 1 "$next")
 rbytes=$(field restored 2 "$next")
 if grep -q 'KHO restore succeeded' "$next" && [ "$rfolios" = "$pfolios" ] &&
-   [ "$rbytes" = "$pbytes" ] && grep -q 'KHO-WB: last kernel up' "$next"; then
+   [ "$rbytes" = "$pbytes" ] && grep -q 'KHO-WB: kho boot: yes' "$next" &&
+   grep -q 'KHO-WB: stopping' "$next"; then
 	echo "PASS $scenario: next kernel restored and verified $rfolios folios ($rbytes bytes)"
 else
 	why=$(grep -m1 -E 'KHO restore failed|Kernel panic|BUG:|WARNING:' "$next" || true)

@@ -8,7 +8,7 @@
 
 need_build_tools
 need_qemu
-[ -d "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
+[ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
 
 out=$BUILD/kunit
 log=$LOGS/kunit.log

@@ -46,6 +46,7 @@ for ((i = ${#kernels[@]} - 1; i >= 0; i--)); do
 	{
 		echo "dir /dev 0755 0 0"
 		echo "nod /dev/console 0600 0 0 c 5 1"
+		echo "nod /dev/kmsg 0600 0 0 c 1 11"
 		echo "dir /proc 0755 0 0"
 		echo "dir /sys 0755 0 0"
 		echo "file /init $init 0755 0 0"
@@ -61,7 +62,7 @@ done
 
 accel=(-accel tcg)
 [ "${KHO_KVM:-0}" = 1 ] && accel=(-accel kvm)
-cmdline="console=ttyS0 earlyprintk=serial,ttyS0,115200 kho=on panic=-1 ${extra[*]}"
+cmdline="console=ttyS0 earlyprintk=serial,ttyS0,115200 printk.devkmsg=on kho=on panic=-1 ${extra[*]}"
 
 say "QEMU '$name': ${#kernels[@]} kernel(s), $mem RAM, timeout ${timeout_s}s (serial log: $log)"
 start=$(date +%s.%N)
@@ -84,7 +85,7 @@ if [ $rc -ne 0 ]; then
 	warn "QEMU '$name' exited with $rc (serial log: $log)"
 	exit 1
 fi
-if ! grep -q 'KHO-WB: last kernel up' "$log"; then
+if ! grep -q 'KHO-WB: stopping' "$log"; then
 	warn "QEMU '$name': the last kernel never reached /init (serial log: $log)"
 	exit 1
 fi

@@ -75,6 +75,9 @@ fi
 
 if [ $build_ok = 1 ]; then
 	step "kexec: stock KHO selftest" "$TOP/scripts/kexec-test.sh" selftest
+	for kind in unaligned outside scratch cycle wide order key0; do
+		step "kexec: corrupt map ($kind)" "$TOP/scripts/kexec-test.sh" "corrupt-$kind"
+	done
 fi
 
 say "== summary ($(( $(date +%s) - t0 )) s; logs in $LOGS)"

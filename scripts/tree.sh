@@ -11,7 +11,7 @@ version=$(cat "$CACHE/base-version")
 
 git_t() { git -C "$TREE" "$@"; }
 
-if [ ! -d "$TREE/.git" ] || ! git_t rev-parse -q --verify base >/dev/null; then
+if [ ! -e "$TREE/.git" ] || ! git_t rev-parse -q --verify base >/dev/null; then
 	say "unpacking $(basename "$tarball") ($version) into $TREE"
 	rm -rf "$TREE" "$TREE.part"
 	mkdir -p "$TREE.part"

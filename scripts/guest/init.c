@@ -5,8 +5,12 @@
  * is one, and the same command line) via kexec_file_load() and kexecs into
  * it. Otherwise it is the last kernel of the chain: it reboots, which QEMU's
  * -no-reboot turns into an exit (ACPI power-off does not end the guest
- * here). Every step
- * prints a "KHO-WB:" line on the console for the host to parse.
+ * here). Every step prints a "KHO-WB:" line on the console for the host to
+ * parse.
+ *
+ * The old kernel prints /sys/kernel/debug/kho/out/preserved before the
+ * kexec; with kho_wb.corrupt=KIND on the command line it then writes KIND
+ * to .../out/corrupt_map. The last kernel says whether it is a KHO boot.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,12 +24,60 @@
 #include <unistd.h>
 #include <linux/kexec.h>
 
+static int kmsg = -1;
+
+/*
+ * One "KHO-WB:" line. Through /dev/kmsg when there is one, so that it is
+ * never interleaved with the kernel's own console output.
+ */
 static void say(const char *fmt, const char *arg)
 {
-	printf("KHO-WB: ");
-	printf(fmt, arg);
-	printf("\n");
-	fflush(stdout);
+	char line[512];
+	int n = snprintf(line, sizeof(line), "KHO-WB: ");
+
+	n += snprintf(line + n, sizeof(line) - n, fmt, arg);
+	if (n >= (int)sizeof(line) - 1)
+		n = sizeof(line) - 2;
+	line[n++] = '\n';
+	if (kmsg < 0 || write(kmsg, line, n) < 0) {
+		fwrite(line, 1, n, stdout);
+		fflush(stdout);
+	}
+}
+
+/* Print each line of @path as "KHO-WB: @tag: line". */
+static void print_file(const char *path, const char *tag)
+{
+	char line[256];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		say("no %s", path);
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, "\n")] = '\0';
+		say(tag, line);
+	}
+	fclose(f);
+}
+
+/* The value of "@key=" on the command line, or NULL. */
+static const char *cmdline_value(const char *cmdline, const char *key,
+				 char *buf, size_t size)
+{
+	const char *p = strstr(cmdline, key);
+	size_t n;
+
+	if (!p)
+		return NULL;
+	p += strlen(key);
+	n = strcspn(p, " \n");
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	return buf;
 }
 
 static void finish(int kexec_failed)
@@ -40,7 +92,7 @@ static void finish(int kexec_failed)
 
 int main(void)
 {
-	char cmdline[4096];
+	char cmdline[4096], kind[32];
 	struct utsname u;
 	int kfd, ifd = -1, fd;
 	unsigned long flags = 0;
@@ -52,13 +104,18 @@ int main(void)
 	mount("sysfs", "/sys", "sysfs", 0, NULL);
 	mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
 	uname(&u);
+	kmsg = open("/dev/kmsg", O_WRONLY);
 
 	kfd = open("/next/kernel", O_RDONLY);
 	if (kfd < 0) {
-		say("last kernel up (%s), stopping", u.release);
+		say("last kernel up (%s)", u.release);
+		say("kho boot: %s", access("/sys/kernel/debug/kho/in", F_OK) ?
+		    "no" : "yes");
+		say("%s", "stopping");
 		finish(0);
 	}
 	say("old kernel up (%s)", u.release);
+	print_file("/sys/kernel/debug/kho/out/preserved", "preserved: %s");
 
 	fd = open("/proc/cmdline", O_RDONLY);
 	len = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
@@ -72,6 +129,15 @@ int main(void)
 	if (syscall(__NR_kexec_file_load, kfd, ifd, (unsigned long)len,
 		    cmdline, flags))
 		finish(1);
+	if (cmdline_value(cmdline, "kho_wb.corrupt=", kind, sizeof(kind))) {
+		fd = open("/sys/kernel/debug/kho/out/corrupt_map", O_WRONLY);
+		if (fd < 0 || write(fd, kind, strlen(kind)) < 0)
+			say("corrupting the map failed: %s", strerror(errno));
+		else
+			say("corrupted the preserved memory map: %s", kind);
+		if (fd >= 0)
+			close(fd);
+	}
 	say("kexec loaded, %s", "rebooting into the next kernel");
 	reboot(RB_KEXEC);
 	finish(1);
