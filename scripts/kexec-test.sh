@@ -9,6 +9,12 @@
 # demo:     the same module preserving MIB (default 384) MiB of folios of
 #           mixed orders filled with random data, 2 GiB guest; prints a
 #           summary.
+# handover: lib/test_kho_handover.c: folios of every order, a 2 GiB
+#           kho_preserve_pages() range (an order-19 block, above
+#           MAX_PAGE_ORDER), vmalloc, and unpreserved blocks; 8 GiB guest;
+#           the next kernel's kho_handover KUnit suite checks them (KTAP).
+# chain:    the same with a 256 MiB range through two kexecs: the middle
+#           kernel restores, checks and preserves again; the last checks.
 # corrupt-KIND: as selftest, but the old kernel corrupts its preserved
 #           memory map (KIND: unaligned, outside, scratch, cycle, wide,
 #           order, key0) just before the kexec; the next kernel must reject
@@ -30,6 +36,18 @@ demo)
 	MEM=2G TIMEOUT=${TIMEOUT:-600} "$TOP/scripts/qemu.sh" demo \
 		"$kernel" "$kernel" -- "test_kho.max_mem=$((mib << 20))" || true
 	;;
+handover)
+	seed=${SEED:-$RANDOM}
+	MEM=8G TIMEOUT=${TIMEOUT:-600} "$TOP/scripts/qemu.sh" handover \
+		"$kernel" "$kernel" -- "test_kho_handover.big_mib=2048" kho_scratch=64M,512M,64M \
+		"test_kho_handover.seed=$seed" || true
+	;;
+chain)
+	seed=${SEED:-$RANDOM}
+	MEM=2G TIMEOUT=${TIMEOUT:-600} "$TOP/scripts/qemu.sh" chain \
+		"$kernel" "$kernel" "$kernel" -- "test_kho_handover.big_mib=256" \
+		"test_kho_handover.seed=$seed" || true
+	;;
 corrupt-*)
 	MEM=1G TIMEOUT=${TIMEOUT:-300} "$TOP/scripts/qemu.sh" "$scenario" \
 		"$kernel" "$kernel" -- "kho_wb.corrupt=${scenario#corrupt-}" || true
@@ -49,6 +67,56 @@ awk '/KHO-WB: kexec loaded/ { print > "/dev/stderr"; exit } { print }' \
 awk 'found { print } /KHO-WB: kexec loaded/ { found = 1 }' "$log" >"$next"
 
 verdict=0
+
+# The kho_handover suite's result in a segment of the log: PASS/FAIL line.
+handover_verdict() {
+	local seg=$1 name=$2 suite line
+	suite=$(grep -a -E '(not )?ok [0-9]+ kho_handover( |$)' "$seg" | tail -n 1 | sed 's/.*\] *//' || true)
+	line=$(grep -a -o 'kho_handover: seed [0-9]*: verified .*' "$seg" | tail -n 1 || true)
+	if [[ $suite == "ok "*" kho_handover" ]] && [ -n "$line" ] &&
+	   ! grep -a -q -E 'not ok [0-9]+ kho_handover' "$seg"; then
+		echo "PASS $scenario: $name: KTAP '$suite'; ${line#kho_handover: }"
+	else
+		grep -a -E 'not ok|EXPECTATION FAILED|ASSERTION FAILED|Expected|held|lost' "$seg" | head -n 8 | sed 's/^/    /' || true
+		echo "FAIL $scenario: $name: kho_handover suite '${suite:-missing}' (serial log: $log)"
+		verdict=1
+	fi
+}
+
+if [ "$scenario" = handover ] || [ "$scenario" = chain ]; then
+	# One file per kernel: a new one after each kexec.
+	rm -f "$BUILD/qemu/$scenario"/kernel*.log
+	awk -v d="$BUILD/qemu/$scenario" '{ sub(/\r$/, ""); print > (d "/kernel" n ".log") }
+		/KHO-WB: kexec loaded/ { n++ }' n=0 "$log"
+	nk=$(ls "$BUILD/qemu/$scenario"/kernel*.log | wc -l)
+	want=2
+	[ "$scenario" = chain ] && want=3
+	first=$BUILD/qemu/$scenario/kernel0.log
+	saved=$(grep -a -o 'kho_handover: seed [0-9]*: preserved .*' "$first" | head -n 1 || true)
+	if [ -n "$saved" ] && grep -a -q 'KHO-WB: kexec loaded' "$first" &&
+	   grep -a -q -E 'ok [0-9]+ kho_handover # SKIP' "$first"; then
+		echo "PASS $scenario: kernel 1 (cold boot): ${saved#kho_handover: }; suite skipped; kexec'ed"
+	else
+		echo "FAIL $scenario: kernel 1 did not preserve its data and kexec (serial log: $log)"
+		verdict=1
+	fi
+	for ((k = 1; k < want; k++)); do
+		seg=$BUILD/qemu/$scenario/kernel$k.log
+		if [ $k -ge "$nk" ]; then
+			echo "FAIL $scenario: kernel $((k + 1)) never booted (serial log: $log)"
+			verdict=1
+			continue
+		fi
+		if ! grep -a -q 'KHO-WB: kho boot: yes' "$seg" && [ $k -eq $((want - 1)) ]; then
+			echo "FAIL $scenario: kernel $((k + 1)) is not a KHO boot (serial log: $log)"
+			verdict=1
+			continue
+		fi
+		handover_verdict "$seg" "kernel $((k + 1))"
+	done
+	exit $verdict
+fi
+
 if [[ $scenario == corrupt-* ]]; then
 	kind=${scenario#corrupt-}
 	if grep -q "KHO: preserved memory map corrupted for testing: $kind" "$old" &&

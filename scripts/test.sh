@@ -75,6 +75,8 @@ fi
 
 if [ $build_ok = 1 ]; then
 	step "kexec: stock KHO selftest" "$TOP/scripts/kexec-test.sh" selftest
+	step "kexec: handover checked by KUnit in the next kernel" "$TOP/scripts/kexec-test.sh" handover
+	step "kexec: two chained kexecs" "$TOP/scripts/kexec-test.sh" chain
 	for kind in unaligned outside scratch cycle wide order key0; do
 		step "kexec: corrupt map ($kind)" "$TOP/scripts/kexec-test.sh" "corrupt-$kind"
 	done
