@@ -11,7 +11,7 @@
 #           summary.
 # handover: lib/test_kho_handover.c: folios of every order, a 2 GiB
 #           kho_preserve_pages() range (an order-19 block, above
-#           MAX_PAGE_ORDER), vmalloc, and unpreserved blocks; 8 GiB guest;
+#           MAX_PAGE_ORDER), vmalloc, and unpreserved blocks; 10 GiB guest;
 #           the next kernel's kho_handover KUnit suite checks them (KTAP).
 # chain:    the same with a 256 MiB range through two kexecs: the middle
 #           kernel restores, checks and preserves again; the last checks.
@@ -38,8 +38,8 @@ demo)
 	;;
 handover)
 	seed=${SEED:-$RANDOM}
-	MEM=8G TIMEOUT=${TIMEOUT:-600} "$TOP/scripts/qemu.sh" handover \
-		"$kernel" "$kernel" -- "test_kho_handover.big_mib=2048" kho_scratch=64M,512M,64M \
+	MEM=10G TIMEOUT=${TIMEOUT:-600} "$TOP/scripts/qemu.sh" handover \
+		"$kernel" "$kernel" -- "test_kho_handover.big_mib=2048" kho_scratch=64M,512M,64M nokaslr \
 		"test_kho_handover.seed=$seed" || true
 	;;
 chain)

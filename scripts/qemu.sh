@@ -50,6 +50,11 @@ for ((i = ${#kernels[@]} - 1; i >= 0; i--)); do
 		echo "dir /proc 0755 0 0"
 		echo "dir /sys 0755 0 0"
 		echo "file /init $init 0755 0 0"
+		# QEMU_BENCH_MODULE: a module for the first kernel's /init.
+		if [ $i -eq 0 ] && [ -n "${QEMU_BENCH_MODULE:-}" ]; then
+			echo "dir /bench 0755 0 0"
+			echo "file /bench/kho_bench.ko $QEMU_BENCH_MODULE 0644 0 0"
+		fi
 		if [ $i -lt $((${#kernels[@]} - 1)) ]; then
 			echo "dir /next 0755 0 0"
 			echo "file /next/kernel ${kernels[$((i + 1))]} 0644 0 0"

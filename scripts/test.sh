@@ -59,6 +59,7 @@ kunit_step() {
 step kunit kunit_step
 
 step "harness: kho_radix userspace" "$TOP/scripts/harness.sh"
+step "memblock simulator" "$TOP/scripts/memblock-sim.sh"
 
 build_ok=1
 say "== build: test kernel (configs/kexec.config)"

@@ -8,8 +8,9 @@
  * here). Every step prints a "KHO-WB:" line on the console for the host to
  * parse.
  *
- * The old kernel prints /sys/kernel/debug/kho/out/preserved before the
- * kexec; with kho_wb.corrupt=KIND on the command line it then writes KIND
+ * The old kernel loads /bench/kho_bench.ko if the initramfs has it, with
+ * the kho_bench.* words of the command line as parameters, and prints
+ * /sys/kernel/debug/kho/out/preserved before the kexec; with kho_wb.corrupt=KIND on the command line it then writes KIND
  * to .../out/corrupt_map. The last kernel says whether it is a KHO boot.
  */
 #include <errno.h>
@@ -60,6 +61,34 @@ static void print_file(const char *path, const char *tag)
 		say(tag, line);
 	}
 	fclose(f);
+}
+
+/* Load /bench/kho_bench.ko with the kho_bench.* parameters of @cmdline. */
+static void load_bench(const char *cmdline)
+{
+	char params[512] = "", buf[64], *w;
+	int fd = open("/bench/kho_bench.ko", O_RDONLY);
+	const char *p = cmdline;
+
+	if (fd < 0)
+		return;
+	while ((w = strstr(p, "kho_bench.")) != NULL) {
+		size_t n = strcspn(w + 10, " \n");
+
+		if (n < sizeof(buf)) {
+			memcpy(buf, w + 10, n);
+			buf[n] = '\0';
+			strncat(params, buf, sizeof(params) - strlen(params) - 2);
+			strcat(params, " ");
+		}
+		p = w + 10 + n;
+	}
+	say("loading kho_bench: %s", params);
+	if (syscall(__NR_finit_module, fd, params, 0))
+		say("kho_bench failed: %s", strerror(errno));
+	else
+		say("%s", "kho_bench loaded");
+	close(fd);
 }
 
 /* The value of "@key=" on the command line, or NULL. */
@@ -115,13 +144,14 @@ int main(void)
 		finish(0);
 	}
 	say("old kernel up (%s)", u.release);
-	print_file("/sys/kernel/debug/kho/out/preserved", "preserved: %s");
 
 	fd = open("/proc/cmdline", O_RDONLY);
 	len = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
 	if (len <= 0)
 		finish(1);
 	cmdline[len - 1] = '\0';	/* drop the newline */
+	load_bench(cmdline);
+	print_file("/sys/kernel/debug/kho/out/preserved", "preserved: %s");
 
 	ifd = open("/next/initrd", O_RDONLY);
 	if (ifd < 0)
