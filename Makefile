@@ -1,20 +1,25 @@
 # kho-radix workbench. See README.md.
-.PHONY: demo test tree export kunit checkpatch kernel help
+.PHONY: help demo test test-full tree export kunit checkpatch kernel harness \
+	memblock-sim interop bench bench-report
 
 help:
 	@echo "make demo        build and boot the patched kernel, preserve memory, kexec, verify"
 	@echo "make test        every test; ends with 'N passed, N failed'"
+	@echo "make test-full   make test, then stock 7.3 <-> series kexec in both directions"
+	@echo "make bench       next-kernel boot cost of preserved memory, stock 7.3 vs series"
 	@echo "make tree        fresh work tree: Debian linux-source-7.3 + patches/"
 	@echo "make export      work tree commits -> patches/"
-	@echo "make kunit       KUnit suites only"
-	@echo "make checkpatch  checkpatch --strict on patches/"
-	@echo "make kernel      build the test kernel only"
+	@echo "make kunit | checkpatch | kernel | harness | memblock-sim | interop   one step"
 
 demo:
 	@scripts/demo.sh
 
 test:
 	@scripts/test.sh
+
+test-full: test
+	@scripts/tree.sh
+	@scripts/interop.sh
 
 tree:
 	@scripts/tree.sh
@@ -30,3 +35,21 @@ checkpatch:
 
 kernel:
 	@scripts/build.sh kexec configs/kexec.config
+
+harness:
+	@scripts/harness.sh
+
+memblock-sim:
+	@scripts/memblock-sim.sh
+
+interop:
+	@scripts/tree.sh
+	@scripts/build.sh kexec configs/kexec.config >/dev/null
+	@scripts/interop.sh
+
+bench:
+	@scripts/tree.sh
+	@scripts/bench.sh
+
+bench-report:
+	@scripts/bench-report.sh

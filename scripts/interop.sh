@@ -36,10 +36,12 @@ for dir in stock-to-series series-to-stock; do
 		"${kernels[@]}" -- "test_kho.max_mem=$((64 << 20))" || true
 	log=$LOGS/qemu-interop-$dir.log
 	next=$(awk 'found { print } /KHO-WB: kexec loaded/ { found = 1 }' "$log" | tr -d '\r')
-	folios=$(grep -a -o 'test_kho: preserving [0-9]* folios, [0-9]* bytes' "$log" | head -n 1 || true)
-	if [ -n "$folios" ] && grep -q 'KHO restore succeeded' <<<"$next" &&
+	# Only the series' test_kho prints counts; stock says succeeded/failed.
+	counts=$(grep -a -o -E 'test_kho: (preserving|restored) [0-9]+ folios, [0-9]+ bytes' "$log" | head -n 1 || true)
+	if grep -q 'KHO-WB: kexec loaded' "$log" &&
+	   grep -q 'KHO restore succeeded' <<<"$next" &&
 	   grep -q 'KHO-WB: kho boot: yes' <<<"$next"; then
-		echo "PASS interop $dir: old kernel ${folios#test_kho: }, next kernel restored and checked them"
+		echo "PASS interop $dir: next kernel restored and checksummed every folio${counts:+ (${counts#test_kho: })}"
 	else
 		echo "FAIL interop $dir (serial log: $log)"
 		rc=1
