@@ -34,7 +34,7 @@ git_t config branch.series.description "$desc"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 git_t format-patch -q --cover-letter --cover-from-description=subject \
-	--base=base --signature=kho-radix -o "$tmp" base..HEAD ||
+	--base=base --signature=kho-radix --zero-commit -o "$tmp" base..HEAD ||
 	die "git format-patch failed"
 
 # format-patch dates the cover letter "now": use the last commit's date so
