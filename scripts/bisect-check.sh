@@ -25,7 +25,7 @@ for c in $(git_t rev-list --reverse base..HEAD); do
 		rc=1
 		continue
 	fi
-	if "$TOP/scripts/kexec-test.sh" selftest >"$LOGS/bisect-$n.out" 2>&1 &&
+	if "$TOP/scripts/kexec-test.sh" boot >"$LOGS/bisect-$n.out" 2>&1 &&
 	   [ "$(grep -c '^PASS' "$LOGS/bisect-$n.out")" = 2 ]; then
 		echo "PASS patch $n builds and boots, kexec selftest passes: $subject"
 	else

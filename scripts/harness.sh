@@ -23,7 +23,7 @@ set +e
 hrc=$?
 set -e
 secs=$(echo "$(date +%s.%N) - $start" | bc)
-grep -E '^kho_radix_test:|^  model:' "$log" || true
+grep -E '^kho_radix_test:|^  ' "$log" || true
 grep -E '^(PASS|FAIL) ' "$log" | sed 's/^\(PASS\|FAIL\) /\1 harness /'
 if [ $hrc -ne 0 ]; then
 	grep -E 'FAIL|ERROR|runtime error' "$log" | head -n 10 >&2 || true

@@ -75,11 +75,12 @@ else
 fi
 
 if [ $build_ok = 1 ]; then
-	step "kexec: stock KHO selftest" "$TOP/scripts/kexec-test.sh" selftest
-	step "kexec: handover checked by KUnit in the next kernel" "$TOP/scripts/kexec-test.sh" handover
-	step "kexec: two chained kexecs" "$TOP/scripts/kexec-test.sh" chain
+	# tools/testing/selftests/kho/vmtest.sh -s SCENARIO, KTAP per kernel
+	step "selftests/kho: selftest (lib/test_kho.c)" "$TOP/scripts/kexec-test.sh" selftest
+	step "selftests/kho: handover, checked by KUnit in the next kernel" "$TOP/scripts/kexec-test.sh" handover
+	step "selftests/kho: chain of two kexecs" "$TOP/scripts/kexec-test.sh" chain
 	for kind in unaligned outside scratch cycle wide order key0; do
-		step "kexec: corrupt map ($kind)" "$TOP/scripts/kexec-test.sh" "corrupt-$kind"
+		step "selftests/kho: corrupt-$kind" "$TOP/scripts/kexec-test.sh" "corrupt-$kind"
 	done
 fi
 
