@@ -1,11 +1,12 @@
 # kho-radix workbench. See README.md.
 .PHONY: help demo test test-full tree export kunit checkpatch kernel harness \
-	memblock-sim interop bench bench-report
+	memblock-sim interop bench bench-report docs kernel-doc test-vng
 
 help:
 	@echo "make demo        build and boot the patched kernel, preserve memory, kexec, verify"
 	@echo "make test        every test; ends with 'N passed, N failed'"
-	@echo "make test-full   make test, then stock 7.3 <-> series kexec in both directions"
+	@echo "make test-full   make test, then stock 7.3 <-> series kexec in both directions, and make docs"
+	@echo "make docs        htmldocs of Documentation/core-api (Sphinx from Debian), no KHO warning"
 	@echo "make bench       next-kernel boot cost of preserved memory, stock 7.3 vs series"
 	@echo "make tree        fresh work tree: Debian linux-source-7.3 + patches/"
 	@echo "make export      work tree commits -> patches/"
@@ -20,6 +21,13 @@ test:
 test-full: test
 	@scripts/tree.sh
 	@scripts/interop.sh
+	@scripts/docs.sh
+
+docs:
+	@scripts/docs.sh
+
+kernel-doc:
+	@scripts/kernel-doc.sh
 
 tree:
 	@scripts/tree.sh

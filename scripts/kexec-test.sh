@@ -54,7 +54,7 @@ demo)
 	"$vmtest" -d "$BUILD/kexec" -k -a tcg -j "$JOBS" -s "$scenario" \
 		${SEED:+-S "$SEED"} >"$ktap" 2>&1 || rc=$?
 	cp "$BUILD/kexec/kho-vmtest.serial" "$LOGS/qemu-$scenario.log" 2>/dev/null || true
-	grep -E '^# (scenario|Totals)' "$ktap" || true
+	grep -E '^# (scenario|command line|Totals)' "$ktap" || true
 	sed -n -E "s/^ok [0-9]+ (.*)/PASS \1/p; s|^not ok [0-9]+ (.*)|FAIL \1 (serial log: $LOGS/qemu-$scenario.log)|p" "$ktap" |
 		sed -E 's/^PASS (.*) # SKIP(.*)/FAIL \1: skipped\2/'
 	if ! grep -q -E '^(not )?ok [0-9]+ ' "$ktap"; then

@@ -44,6 +44,7 @@ step() {
 "$TOP/scripts/tree.sh"
 
 step checkpatch "$TOP/scripts/checkpatch.sh"
+step "kernel-doc -none -Wall" "$TOP/scripts/kernel-doc.sh"
 
 kunit_step() {
 	local rc=0 log=$LOGS/kunit.log line
