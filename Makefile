@@ -6,6 +6,7 @@ help:
 	@echo "make demo        build and boot the patched kernel, preserve memory, kexec, verify"
 	@echo "make test        every test; ends with 'N passed, N failed'"
 	@echo "make test-full   make test, then stock 7.3 <-> series kexec in both directions, and make docs"
+	@echo "make test-vng    the kexec scenarios under virtme-ng (vng) from Debian unstable"
 	@echo "make docs        htmldocs of Documentation/core-api (Sphinx from Debian), no KHO warning"
 	@echo "make bench       next-kernel boot cost of preserved memory, stock 7.3 vs series"
 	@echo "make tree        fresh work tree: Debian linux-source-7.3 + patches/"
@@ -25,6 +26,9 @@ test-full: test
 
 docs:
 	@scripts/docs.sh
+
+test-vng:
+	@scripts/vng.sh
 
 kernel-doc:
 	@scripts/kernel-doc.sh

@@ -14,31 +14,10 @@ fi
 
 need_pkgs apt dpkg xz-utils
 
-mkdir -p "$apt_dir"/{lists/partial,archives/partial,etc/preferences.d,etc/apt.conf.d}
-: >"$apt_dir/status"
-cat >"$apt_dir/etc/sources.list" <<SRC
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $BASE_SUITE main
-SRC
-apt_opts=(
-	-o "Dir::Etc::SourceList=$apt_dir/etc/sources.list"
-	-o "Dir::Etc::SourceParts=-"
-	-o "Dir::Etc::Preferences=$apt_dir/etc/preferences"
-	-o "Dir::Etc::PreferencesParts=$apt_dir/etc/preferences.d"
-	-o "Dir::State=$apt_dir"
-	-o "Dir::State::Lists=$apt_dir/lists"
-	-o "Dir::State::status=$apt_dir/status"
-	-o "Dir::Cache=$apt_dir"
-	-o "Dir::Cache::archives=$apt_dir/archives"
-	-o "APT::Architecture=amd64"
-	-o "Debug::NoLocking=1"
-)
-say "fetching the $BASE_SUITE package index (private apt state in $apt_dir)"
-run_logged "$LOGS/base-apt-update.log" "apt-get update of $BASE_SUITE" \
-	apt-get "${apt_opts[@]}" update
-
+apt_private "$apt_dir" "$BASE_SUITE"
 versions=$(apt-cache "${apt_opts[@]}" madison "$BASE_PKG" 2>/dev/null |
 	awk -F'|' '{gsub(/ /, "", $2); print $2}')
-[ -n "$versions" ] || die "$BASE_PKG is not in $BASE_SUITE (see $LOGS/base-apt-update.log)"
+[ -n "$versions" ] || die "$BASE_PKG is not in $BASE_SUITE (see $LOGS/apt-$BASE_SUITE-update.log)"
 
 version=$BASE_VERSION
 if ! grep -qxF "$BASE_VERSION" <<<"$versions"; then

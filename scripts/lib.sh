@@ -53,6 +53,35 @@ need_pkgs() {
 	fi
 }
 
+# apt_private DIR SUITE: an apt configuration of its own in DIR for SUITE
+# of Debian's archive (sources list, lists and archives; the machine's apt
+# setup is never touched), its index fetched. Sets the array apt_opts for
+# apt-get and apt-cache.
+apt_private() {
+	local dir=$1 suite=$2
+	mkdir -p "$dir"/{lists/partial,archives/partial,etc/preferences.d,etc/apt.conf.d}
+	[ -e "$dir/status" ] || : >"$dir/status"
+	cat >"$dir/etc/sources.list" <<SRC
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $BASE_MIRROR $suite main
+SRC
+	apt_opts=(
+		-o "Dir::Etc::SourceList=$dir/etc/sources.list"
+		-o "Dir::Etc::SourceParts=-"
+		-o "Dir::Etc::Preferences=$dir/etc/preferences"
+		-o "Dir::Etc::PreferencesParts=$dir/etc/preferences.d"
+		-o "Dir::State=$dir"
+		-o "Dir::State::Lists=$dir/lists"
+		-o "Dir::State::status=$dir/status"
+		-o "Dir::Cache=$dir"
+		-o "Dir::Cache::archives=$dir/archives"
+		-o "APT::Architecture=amd64"
+		-o "Debug::NoLocking=1"
+	)
+	say "fetching the $suite package index (private apt state in $dir)"
+	run_logged "$LOGS/apt-$suite-update.log" "apt-get update of $suite" \
+		apt-get "${apt_opts[@]}" update
+}
+
 # Host packages needed to build and boot a kernel.
 need_build_tools() {
 	need_pkgs build-essential bc bison flex libelf-dev libssl-dev ccache \
