@@ -39,7 +39,7 @@ if [ ! -x "$root/usr/bin/vng" ]; then
 	dpkg-deb -x "$deb" "$root"
 	say "unpacked $(basename "$deb") into $root"
 fi
-export PATH=/usr/bin:/usr/sbin:/bin:/sbin:$PATH
+export PATH=$root/usr/bin:/usr/bin:/usr/sbin:/bin:/sbin:$PATH
 export PYTHONPATH=$root/usr/lib/python3/dist-packages
 vng=("/usr/bin/python3" "$root/usr/bin/vng")
 say "virtme-ng $("${vng[@]}" --version 2>&1 | tail -n 1)"
@@ -73,7 +73,7 @@ for scenario in ${VNG_SCENARIOS:-selftest corrupt-cycle}; do
 		preserved=$(grep -a -o -E 'test_kho: preserving [0-9]+ folios, [0-9]+ bytes' "$old" | tail -n 1 || true)
 		restored=$(grep -a -o -E 'test_kho: restored [0-9]+ folios, [0-9]+ bytes' "$new" | tail -n 1 || true)
 		if [ -n "$preserved" ] && grep -a -q 'kho_vmtest: kexec loaded' "$old"; then
-			echo "PASS vng selftest: kernel 1 ${preserved#test_kho: }, kexec'ed"
+			echo "PASS vng selftest: kernel 1 preserved ${preserved#test_kho: preserving }, kexec'ed"
 		else
 			echo "FAIL vng selftest: kernel 1 did not preserve and kexec (vng exit $vrc, log: $log)"
 			rc=1
@@ -81,7 +81,7 @@ for scenario in ${VNG_SCENARIOS:-selftest corrupt-cycle}; do
 		if grep -a -q 'KHO restore succeeded' "$new" &&
 		   grep -a -q 'kho_vmtest: kho boot: yes' "$new" &&
 		   [ "${restored#test_kho: restored}" = "${preserved#test_kho: preserving}" ]; then
-			echo "PASS vng selftest: kernel 2 ${restored#test_kho: } and verified (${secs} s)"
+			echo "PASS vng selftest: kernel 2 restored and verified ${restored#test_kho: restored } (${secs} s)"
 		else
 			echo "FAIL vng selftest: kernel 2 did not restore what was preserved (vng exit $vrc, log: $log)"
 			rc=1
