@@ -41,20 +41,8 @@ BUILD=$stock TREE=$stock/linux "$TOP/scripts/build.sh" kexec \
 	die "stock kernel build failed (log: $stock/logs/build-kexec.log)"
 
 # The same workload module, built against each kernel.
-build_module() {	# name tree out
-	local dst=$work/mod-$1
-	mkdir -p "$dst"
-	cp "$TOP"/bench/kho_bench/kho_bench.c "$TOP"/bench/kho_bench/Kbuild "$dst/"
-	# Module.symvers, for the exported KHO symbols (the configs have two
-	# small modules of their own).
-	run_logged "$LOGS/bench-modules-$1.log" "make modules for $1" \
-		make -C "$2" O="$3" -j"$JOBS" CC="ccache gcc" modules
-	run_logged "$LOGS/bench-module-$1.log" "building kho_bench for $1" \
-		make -C "$2" O="$3" M="$dst" CC="ccache gcc" modules
-	echo "$dst/kho_bench.ko"
-}
-mod_series=$(build_module series "$TREE" "$series_out")
-mod_stock=$(build_module stock "$stock/linux" "$stock/kexec")
+mod_series=$(build_kho_bench series "$TREE" "$series_out" "$work/mod-series")
+mod_stock=$(build_kho_bench stock "$stock/linux" "$stock/kexec" "$work/mod-stock")
 
 # The guest's TSC rate, so that early-boot timestamps run (TCG).
 MEM=2G TIMEOUT=120 "$TOP/scripts/qemu.sh" bench-calibrate \

@@ -18,6 +18,15 @@
 #           unaligned, outside, scratch, cycle, wide, order, key0) just
 #           before the kexec; the next kernel must reject the map with one
 #           warning and boot as a normal, non-KHO boot.
+# overlap:  handover with blocks preserved inside preserved folios (the
+#           same address at two orders, a page in a folio's middle); the
+#           next kernel reserves the union and restores the folios, 2 GiB.
+# fail-STEP: the next kernel's kho_test_fail=STEP makes every allocation
+#           of a step fail (validate, reserve) or kho_init() fail (init);
+#           it must warn once, not splat, and keep working, 2 GiB guest.
+# Every scenario's last kernel writes and reads back three quarters of its
+# free memory; a splat (BUG, WARNING, Oops, Bad page state, panic) in any
+# kernel fails that kernel.
 #
 # The workbench's own runner (scripts/qemu.sh and scripts/guest/init.c)
 # runs these, for kernels whose selftest has no scenarios yet:
@@ -29,6 +38,7 @@
 # Exit 0 when every kernel passes.
 . "$(dirname "$0")/lib.sh"
 
+need_qemu
 scenario=$1
 kernel=$BUILD/kexec/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no test kernel at $kernel: run scripts/build.sh kexec first"

@@ -101,6 +101,21 @@ kmake() {
 		KBUILD_BUILD_HOST=workbench "$@"
 }
 
+# build_kho_bench NAME TREE OUT DIR: bench/kho_bench (it uses only the
+# exported KHO API) built out of tree in DIR against the kernel built in
+# OUT from TREE; prints the module's path. "make modules" first, for
+# Module.symvers (the configs have two small modules of their own).
+build_kho_bench() {
+	local name=$1 tree=$2 out=$3 dst=$4
+	mkdir -p "$dst"
+	cp "$TOP"/bench/kho_bench/kho_bench.c "$TOP"/bench/kho_bench/Kbuild "$dst/"
+	run_logged "$LOGS/kho_bench-modules-$name.log" "make modules for $name" \
+		make -C "$tree" O="$out" -j"$JOBS" CC="ccache gcc" modules
+	run_logged "$LOGS/kho_bench-module-$name.log" "building kho_bench for $name" \
+		make -C "$tree" O="$out" M="$dst" CC="ccache gcc" modules
+	echo "$dst/kho_bench.ko"
+}
+
 # The series as applied: patch files in order, and their checksum.
 series_files() {
 	find "$TOP/patches" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \

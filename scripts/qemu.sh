@@ -55,6 +55,12 @@ for ((i = ${#kernels[@]} - 1; i >= 0; i--)); do
 			echo "dir /bench 0755 0 0"
 			echo "file /bench/kho_bench.ko $QEMU_BENCH_MODULE 0644 0 0"
 		fi
+		# QEMU_LAST_MODULE: a module for the last kernel's /init.
+		if [ $i -gt 0 ] && [ $i -eq $((${#kernels[@]} - 1)) ] &&
+		   [ -n "${QEMU_LAST_MODULE:-}" ]; then
+			echo "dir /bench 0755 0 0"
+			echo "file /bench/kho_bench.ko $QEMU_LAST_MODULE 0644 0 0"
+		fi
 		if [ $i -lt $((${#kernels[@]} - 1)) ]; then
 			echo "dir /next 0755 0 0"
 			echo "file /next/kernel ${kernels[$((i + 1))]} 0644 0 0"

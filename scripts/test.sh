@@ -83,6 +83,10 @@ if [ $build_ok = 1 ]; then
 	for kind in unaligned outside scratch cycle wide order key0; do
 		step "selftests/kho: corrupt-$kind" "$TOP/scripts/kexec-test.sh" "corrupt-$kind"
 	done
+	step "selftests/kho: overlapping blocks" "$TOP/scripts/kexec-test.sh" overlap
+	for fail in validate reserve init; do
+		step "selftests/kho: fail-$fail in the next kernel" "$TOP/scripts/kexec-test.sh" "fail-$fail"
+	done
 fi
 
 say "== summary ($(( $(date +%s) - t0 )) s; logs in $LOGS)"

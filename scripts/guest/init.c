@@ -8,7 +8,7 @@
  * here). Every step prints a "KHO-WB:" line on the console for the host to
  * parse.
  *
- * The old kernel loads /bench/kho_bench.ko if the initramfs has it, with
+ * Any kernel loads /bench/kho_bench.ko if its initramfs has it, with
  * the kho_bench.* words of the command line as parameters, and prints
  * /sys/kernel/debug/kho/out/preserved before the kexec; with kho_wb.corrupt=KIND on the command line it then writes KIND
  * to .../out/corrupt_map. The last kernel says whether it is a KHO boot.
@@ -138,6 +138,13 @@ int main(void)
 	kfd = open("/next/kernel", O_RDONLY);
 	if (kfd < 0) {
 		say("last kernel up (%s)", u.release);
+		/* A module for the last kernel checks what was handed over. */
+		fd = open("/proc/cmdline", O_RDONLY);
+		len = fd < 0 ? -1 : read(fd, cmdline, sizeof(cmdline) - 1);
+		if (len > 0) {
+			cmdline[len - 1] = '\0';
+			load_bench(cmdline);
+		}
 		say("kho boot: %s", access("/sys/kernel/debug/kho/in", F_OK) ?
 		    "no" : "yes");
 		say("%s", "stopping");
