@@ -14,7 +14,9 @@ JOBS=${JOBS:-$(nproc)}
 BASE_PKG=linux-source-7.3
 BASE_VERSION=${BASE_VERSION:-7.3.4-1~bpo13+1}
 BASE_SUITE=trixie-backports
-BASE_MIRROR=${BASE_MIRROR:-http://deb.debian.org/debian}
+# The Debian mirror: BASE_MIRROR, or the one the machine's apt sources use
+# (see apt_mirror), looked up when first needed.
+BASE_MIRROR=${BASE_MIRROR:-}
 
 mkdir -p "$BUILD" "$LOGS" "$CACHE"
 
@@ -53,12 +55,50 @@ need_pkgs() {
 	fi
 }
 
+# apt_mirror: the first Debian archive mirror in the machine's own apt
+# sources (deb822 *.sources and one-line *.list files, then
+# /etc/apt/sources.list), skipping security archives. Empty if none.
+apt_mirror() {
+	local d=${APT_SOURCES_DIR:-/etc/apt}
+	{
+		for f in "$d"/sources.list.d/*.sources; do
+			[ -f "$f" ] || continue
+			awk 'BEGIN { RS = ""; FS = "\n" }
+			{
+				types = uris = suites = ""
+				for (i = 1; i <= NF; i++) {
+					if ($i ~ /^Types:/) types = $i
+					else if ($i ~ /^URIs:/) uris = $i
+					else if ($i ~ /^Suites:/) suites = $i
+				}
+				if (types ~ /(^|[ \t])deb([ \t]|$)/ && suites !~ /security/) {
+					sub(/^URIs:[ \t]*/, "", uris)
+					split(uris, u, /[ \t]+/)
+					if (u[1] !~ /security/) print u[1]
+				}
+			}' "$f"
+		done
+		for f in "$d"/sources.list.d/*.list "$d"/sources.list; do
+			[ -f "$f" ] || continue
+			sed -E -n 's/^[[:space:]]*deb[[:space:]]+(\[[^]]*\][[:space:]]+)?([^[:space:]]+)[[:space:]]+([^[:space:]]+).*/\2 \3/p' "$f" |
+				awk '$1 !~ /security/ && $2 !~ /security/ { print $1 }'
+		done
+	} | awk 'tolower($0) ~ /debian/ && /^(https?|file):\/\// && !found {
+		print; found = 1 }'
+}
+
 # apt_private DIR SUITE: an apt configuration of its own in DIR for SUITE
 # of Debian's archive (sources list, lists and archives; the machine's apt
 # setup is never touched), its index fetched. Sets the array apt_opts for
 # apt-get and apt-cache.
 apt_private() {
 	local dir=$1 suite=$2
+	if [ -z "$BASE_MIRROR" ]; then
+		BASE_MIRROR=$(apt_mirror)
+		[ -n "$BASE_MIRROR" ] ||
+			die "no Debian mirror in the apt sources under ${APT_SOURCES_DIR:-/etc/apt}: set BASE_MIRROR=URL"
+		say "Debian mirror from the machine's apt sources: $BASE_MIRROR (BASE_MIRROR= overrides)"
+	fi
 	mkdir -p "$dir"/{lists/partial,archives/partial,etc/preferences.d,etc/apt.conf.d}
 	[ -e "$dir/status" ] || : >"$dir/status"
 	cat >"$dir/etc/sources.list" <<SRC
