@@ -59,9 +59,11 @@ demo)
 		die "$vmtest has no scenarios (run 'boot' on kernels before the selftest patch)"
 	ktap=$LOGS/kexec-$scenario.ktap
 	say "selftest $scenario: vmtest.sh -s $scenario (KTAP: $ktap)"
-	# -a tcg: KVM hangs Linux guests on these machines.
+	# -a tcg: KVM hangs Linux guests on these machines (KHO_KVM=1: KVM).
+	accel=tcg
+	[ "${KHO_KVM:-0}" = 1 ] && accel=kvm
 	rc=0
-	"$vmtest" -d "$BUILD/kexec" -k -a tcg -j "$JOBS" -s "$scenario" \
+	"$vmtest" -d "$BUILD/kexec" -k -a "$accel" -j "$JOBS" -s "$scenario" \
 		${SEED:+-S "$SEED"} >"$ktap" 2>&1 || rc=$?
 	cp "$BUILD/kexec/kho-vmtest.serial" "$LOGS/qemu-$scenario.log" 2>/dev/null || true
 	grep -E '^# (scenario|command line|Totals)' "$ktap" || true

@@ -16,10 +16,13 @@ mkdir -p "$out"
 args=(run --arch=x86_64 --build_dir="$out" --jobs="$JOBS" --timeout=900
       --make_options "CC=ccache gcc"
       --kunitconfig="$TOP/configs/kunit.config")
-# Every .kunitconfig the series ships for our code.
+# Every .kunitconfig the series ships for our code: a missing one fails.
 for k in kernel/liveupdate/.kunitconfig; do
-	[ -f "$TREE/$k" ] && args+=(--kunitconfig="$TREE/$k")
+	[ -f "$TREE/$k" ] || die "$TREE/$k is missing"
+	args+=(--kunitconfig="$TREE/$k")
 done
+# Two vCPUs, so that the concurrency cases run on more than one CPU.
+args+=(--qemu_args="-smp 2")
 
 cmd=(python3 tools/testing/kunit/kunit.py "${args[@]}")
 if [ "${KHO_KVM:-0}" != 1 ] && [ -e /dev/kvm ]; then

@@ -46,15 +46,24 @@ step() {
 step checkpatch "$TOP/scripts/checkpatch.sh"
 step "kernel-doc -none -Wall" "$TOP/scripts/kernel-doc.sh"
 
+# The kho_radix suite's cases (the .kunitconfig's suites).
+KUNIT_MIN_CASES=${KUNIT_MIN_CASES:-66}
+
 kunit_step() {
 	local rc=0 log=$LOGS/kunit.log line
 	"$TOP/scripts/kunit.sh" || rc=$?
 	# kunit.py's result lines: "[..] [PASSED] case" / "[FAILED] case".
+	# Every case must run: a skipped case fails, like a failed one.
 	grep -E '^\[[0-9:]+\] +\[(PASSED|FAILED|CRASHED|SKIPPED)\] ' "$log" 2>/dev/null |
-		sed -E 's/^\[[0-9:]+\] +\[(PASSED|SKIPPED)\] /PASS kunit /; s/^\[[0-9:]+\] +\[(FAILED|CRASHED)\] /FAIL kunit /' |
+		sed -E 's/^\[[0-9:]+\] +\[PASSED\] /PASS kunit /; s/^\[[0-9:]+\] +\[(FAILED|CRASHED)\] /FAIL kunit /; s/^\[[0-9:]+\] +\[SKIPPED\] (.*)/FAIL kunit \1 (skipped)/' |
 		grep -v -E '^(PASS|FAIL) kunit kho_radix$' || true
 	line=$(grep -m1 -o 'Testing complete\..*' "$log" 2>/dev/null || true)
 	echo "${line:-KUnit did not complete (log: $log)}"
+	# Fewer cases than the suite has means some were not run.
+	ran=$(sed -n -E 's/.*Testing complete\. Ran ([0-9]+) tests.*/\1/p' "$log" 2>/dev/null | head -n 1)
+	if [ "${ran:-0}" -lt "$KUNIT_MIN_CASES" ]; then
+		echo "FAIL kunit: ran ${ran:-0} cases, expected at least $KUNIT_MIN_CASES"
+	fi
 	return $rc
 }
 step kunit kunit_step
