@@ -7,8 +7,18 @@
 apt_dir=$CACHE/apt
 tarball_link=$CACHE/linux-source-7.3.tar.xz
 
-if [ -s "$tarball_link" ] && [ -s "$CACHE/base-version" ]; then
+# What a run used: the version and the tarball's SHA-256, in the cache
+# and in build/base-used for the logs.
+record() {
+	[ -s "$CACHE/base-sha256" ] ||
+		sha256sum "$tarball_link" | cut -d' ' -f1 >"$CACHE/base-sha256"
+	printf '%s %s %s\n' "$BASE_PKG" "$(cat "$CACHE/base-version")" \
+		"$(cat "$CACHE/base-sha256")" >"$BUILD/base-used"
 	echo "$tarball_link"
+}
+
+if [ -s "$tarball_link" ] && [ -s "$CACHE/base-version" ]; then
+	record
 	exit 0
 fi
 
@@ -44,4 +54,7 @@ src=$(ls "$tmp"/usr/src/linux-source-*.tar.* | head -n 1)
 mv "$src" "$tarball_link.part"
 mv "$tarball_link.part" "$tarball_link"
 echo "$version" >"$CACHE/base-version"
+rm -f "$CACHE/base-sha256"
+record >/dev/null
+say "base: $(cat "$BUILD/base-used")"
 echo "$tarball_link"

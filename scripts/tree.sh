@@ -8,6 +8,7 @@
 need_build_tools
 tarball=$("$TOP/scripts/base.sh" | tail -n 1)
 version=$(cat "$CACHE/base-version")
+say "base used: $(cat "$BUILD/base-used" 2>/dev/null || echo unknown)"
 
 git_t() { git -C "$TREE" "$@"; }
 
@@ -62,6 +63,10 @@ sum=$(series_sum)
 
 # Nothing to do when this exact series is applied and the tree is clean:
 # leaving the files alone keeps incremental builds incremental.
+if [ "$version" != "$BASE_VERSION" ]; then
+	warn "the series is applied to $BASE_PKG $version, not to $BASE_VERSION"
+fi
+
 if [ "${FORCE:-0}" != 1 ] &&
    [ "$(cat "$BUILD/applied-series" 2>/dev/null)" = "$sum" ] &&
    git_t rev-parse -q --verify refs/workbench/applied >/dev/null &&
