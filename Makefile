@@ -5,7 +5,7 @@
 help:
 	@echo "make demo        build and boot the patched kernel, preserve memory, kexec, verify"
 	@echo "make test        every test; ends with 'N passed, N failed'"
-	@echo "make test-full   make test, then stock 7.3 <-> series kexec in both directions, and make docs"
+	@echo "make test-full   make test, then KUnit under KCSAN and under KASAN (with lockdep), stock 7.3 <-> series kexec in both directions, and make docs"
 	@echo "make test-vng    the kexec scenarios under virtme-ng (vng) from Debian unstable"
 	@echo "make docs        htmldocs of Documentation/core-api (Sphinx from Debian), no KHO warning"
 	@echo "make bench       next-kernel boot cost of preserved memory, stock 7.3 vs series"
@@ -21,6 +21,8 @@ test:
 
 test-full: test
 	@scripts/tree.sh
+	@scripts/kunit.sh debug-kcsan
+	@scripts/kunit.sh debug-kasan
 	@scripts/interop.sh
 	@scripts/docs.sh
 

@@ -33,6 +33,43 @@ if [ $hrc -ne 0 ]; then
 fi
 printf 'harness: %.1f s\n' "$secs"
 
+# The same tests with 16 KiB and 64 KiB pages (arm64's other page sizes):
+# the tree's shape follows PAGE_SHIFT. Fewer model operations, and a short
+# run of the validator fuzzer each.
+if ! make -s -C "$dir" pages >"$LOGS/harness-pages-build.log" 2>&1; then
+	cat "$LOGS/harness-pages-build.log"
+	echo "FAIL harness build for 16 KiB and 64 KiB pages"
+	rc=1
+else
+	for ps in 16k 64k; do
+		plog=$LOGS/harness-$ps.log
+		set +e
+		(cd "$dir" && ./kho_radix_test_$ps -n "${PAGES_OPS:-500000}") >"$plog" 2>&1
+		prc=$?
+		set -e
+		grep -E '^kho_radix_test:|^  (memory cost|preserved|every|one|2 MiB|1 GiB)' "$plog" || true
+		grep -E '^(PASS|FAIL) ' "$plog" | sed "s/^\(PASS\|FAIL\) /\1 harness $ps pages /"
+		if [ $prc -ne 0 ]; then
+			grep -q '^FAIL ' "$plog" || echo "FAIL harness $ps pages (exit $prc, log: $plog)"
+			rc=1
+		fi
+		set +e
+		(cd "$dir" && mkdir -p corpus-$ps &&
+		 ./kho_radix_fuzz_$ps -max_total_time="${PAGES_FUZZ_SECONDS:-15}" \
+			-print_final_stats=1 -timeout=10 corpus-$ps) >"$plog.fuzz" 2>&1
+		frc=$?
+		set -e
+		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$plog.fuzz")
+		if [ $frc -eq 0 ] && [ -n "$runs" ]; then
+			echo "PASS fuzz kho_radix_validate, $ps pages: $runs inputs, no crash (log: $plog.fuzz)"
+		else
+			grep -E 'ERROR|SUMMARY' "$plog.fuzz" | head -n 5
+			echo "FAIL fuzz kho_radix_validate, $ps pages (exit $frc, log: $plog.fuzz)"
+			rc=1
+		fi
+	done
+fi
+
 # The same tests under ThreadSanitizer (a separate binary: TSan and ASan do
 # not mix); any report fails.
 tsan_log=$LOGS/harness-tsan.log

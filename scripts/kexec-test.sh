@@ -21,6 +21,12 @@
 # overlap:  handover with blocks preserved inside preserved folios (the
 #           same address at two orders, a page in a folio's middle); the
 #           next kernel reserves the union and restores the folios, 2 GiB.
+# numa:     handover through two kexecs on a guest with two NUMA nodes
+#           (2 GiB each): folios of every order on both; the middle kernel
+#           adds one 16 MiB kho_preserve_pages() range across the start of
+#           node 1 (in a cold boot node 0's own data sits right below it);
+#           every later kernel finds every block on its node, first and
+#           last page.
 # fail-STEP: the next kernel's kho_test_fail=STEP makes every allocation
 #           of a step fail (validate, reserve) or kho_init() fail (init);
 #           it must warn once, not splat, and keep working, 2 GiB guest.

@@ -4,18 +4,31 @@
 # hang under it, so unless KHO_KVM=1 the run happens in a private mount
 # namespace where /dev/kvm is /dev/null and QEMU falls back to TCG.
 # Prints the KTAP summary; the exit code is kunit.py's.
+#
+#   kunit.sh [VARIANT]
+#
+# VARIANT (debug-kcsan, debug-kasan) adds configs/kunit-VARIANT.config and
+# builds in build/kunit-VARIANT; the kernel log of the run is then searched
+# for sanitizer, lockdep and might_sleep reports: one in KHO, kho_radix or
+# memblock code fails the run, others are listed.
 . "$(dirname "$0")/lib.sh"
+
+variant=${1:-}
 
 need_build_tools
 need_qemu
 [ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
 
-out=$BUILD/kunit
-log=$LOGS/kunit.log
+out=$BUILD/kunit${variant:+-$variant}
+log=$LOGS/kunit${variant:+-$variant}.log
 mkdir -p "$out"
-args=(run --arch=x86_64 --build_dir="$out" --jobs="$JOBS" --timeout=900
+args=(run --arch=x86_64 --build_dir="$out" --jobs="$JOBS" --timeout=1800
       --make_options "CC=ccache gcc"
       --kunitconfig="$TOP/configs/kunit.config")
+if [ -n "$variant" ]; then
+	[ -f "$TOP/configs/kunit-$variant.config" ] || die "no configs/kunit-$variant.config"
+	args+=(--kunitconfig="$TOP/configs/kunit-$variant.config")
+fi
 # Every .kunitconfig the series ships for our code: a missing one fails.
 for k in kernel/liveupdate/.kunitconfig; do
 	[ -f "$TREE/$k" ] || die "$TREE/$k is missing"
@@ -30,10 +43,10 @@ if [ "${KHO_KVM:-0}" != 1 ] && [ -e /dev/kvm ]; then
 	     'mount --bind /dev/null /dev/kvm && exec "$@"' kunit "${cmd[@]}")
 fi
 
-say "KUnit: building and running on x86_64 under QEMU/TCG (log: $log)"
+say "KUnit${variant:+ ($variant)}: building and running on x86_64 under QEMU/TCG (log: $log)"
 start=$(date +%s)
 set +e
-(cd "$TREE" && timeout 1800 "${cmd[@]}") >"$log" 2>&1
+(cd "$TREE" && timeout 3600 "${cmd[@]}") >"$log" 2>&1
 rc=$?
 set -e
 grep -E '^\[[0-9:]+\] (Testing complete|=+ \[(PASSED|FAILED|SKIPPED)\]|.*(PASSED|FAILED|SKIPPED|CRASHED)$)' "$log" |
@@ -42,4 +55,17 @@ if [ $rc -ne 0 ]; then
 	grep -E 'FAILED|CRASHED|error:|Error' "$log" | head -n 20 >&2 || true
 	die "KUnit failed (exit $rc; full log: $log)"
 fi
-say "KUnit passed in $(( $(date +%s) - start )) s"
+if [ -n "$variant" ]; then
+	# A report starts with "BUG:" or "WARNING:" (KCSAN, KASAN, lockdep,
+	# might_sleep, DEBUG_VM); its stacks follow within 60 lines.
+	reports=$(awk '/(BUG|WARNING):/ { r++; left = 60 }
+		left > 0 { left--; print "report " r ": " $0 }' "$out/test.log" 2>/dev/null || true)
+	n=$(grep -c -E '^report [0-9]+: .*(BUG|WARNING):' <<<"$reports" || true)
+	ours=$(grep -E '^report [0-9]+: .*(kho_|memblock)' <<<"$reports" |
+		sed -E 's/^report ([0-9]+):.*/\1/' | sort -u | tr '\n' ' ' || true)
+	say "KUnit ($variant): $n report(s) in the kernel log, in KHO/kho_radix/memblock code: ${ours:-none}"
+	grep -a -o 'kho_radix_concurrent_churn: .*' "$out/test.log" || true
+	grep -E '^report [0-9]+: .*(BUG|WARNING):' <<<"$reports" | head -n 10 || true
+	[ -z "$ours" ] || die "KUnit ($variant): reports in our code (kernel log: $out/test.log)"
+fi
+say "KUnit${variant:+ ($variant)} passed in $(( $(date +%s) - start )) s"

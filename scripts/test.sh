@@ -59,6 +59,15 @@ kunit_step() {
 		grep -v -E '^(PASS|FAIL) kunit kho_radix$' || true
 	line=$(grep -m1 -o 'Testing complete\..*' "$log" 2>/dev/null || true)
 	echo "${line:-KUnit did not complete (log: $log)}"
+	# The concurrency cases prove something only on several CPUs: the
+	# churn case prints how many it ran on and how often threads met.
+	line=$(grep -a -o -m1 'kho_radix_concurrent_churn: [0-9]* CPUs, .*' "$BUILD/kunit/test.log" 2>/dev/null || true)
+	cpus=$(sed -n -E 's/^kho_radix_concurrent_churn: ([0-9]+) CPUs.*/\1/p' <<<"$line")
+	if [ "${cpus:-0}" -ge 2 ]; then
+		echo "PASS kunit: concurrency on ${line#*: }"
+	else
+		echo "FAIL kunit: concurrency cases ran on ${cpus:-an unknown number of} CPU(s): ${line:-no churn line in $BUILD/kunit/test.log}"
+	fi
 	# Fewer cases than the suite has means some were not run.
 	ran=$(sed -n -E 's/.*Testing complete\. Ran ([0-9]+) tests.*/\1/p' "$log" 2>/dev/null | head -n 1)
 	if [ "${ran:-0}" -lt "$KUNIT_MIN_CASES" ]; then
@@ -93,6 +102,7 @@ if [ $build_ok = 1 ]; then
 		step "selftests/kho: corrupt-$kind" "$TOP/scripts/kexec-test.sh" "corrupt-$kind"
 	done
 	step "selftests/kho: overlapping blocks" "$TOP/scripts/kexec-test.sh" overlap
+	step "selftests/kho: two NUMA nodes, a range at the start of node 1" "$TOP/scripts/kexec-test.sh" numa
 	for fail in validate reserve init; do
 		step "selftests/kho: fail-$fail in the next kernel" "$TOP/scripts/kexec-test.sh" "fail-$fail"
 	done
