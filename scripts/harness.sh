@@ -12,6 +12,21 @@ log=$LOGS/harness.log
 fuzz_log=$LOGS/fuzz.log
 rc=0
 
+# fuzz_verdict WHAT LOG EXIT: a PASS or FAIL line for a libFuzzer run.
+fuzz_verdict() {
+	local what=$1 flog=$2 frc=$3 runs rate
+
+	runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$flog")
+	rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$flog")
+	if [ "$frc" -eq 0 ] && [ -n "$runs" ]; then
+		echo "PASS fuzz $what: $runs inputs, $rate/s, no crash (log: $flog)"
+	else
+		grep -E 'ERROR|SUMMARY|Test unit written' "$flog" | head -n 10
+		echo "FAIL fuzz $what (exit $frc, log: $flog)"
+		rc=1
+	fi
+}
+
 make -s -C "$dir" clean >/dev/null
 if ! make -s -C "$dir" kho_radix_test >"$log" 2>&1; then
 	cat "$log"
@@ -59,14 +74,7 @@ else
 			-print_final_stats=1 -timeout=10 corpus-$ps) >"$plog.fuzz" 2>&1
 		frc=$?
 		set -e
-		runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$plog.fuzz")
-		if [ $frc -eq 0 ] && [ -n "$runs" ]; then
-			echo "PASS fuzz kho_radix_validate, $ps pages: $runs inputs, no crash (log: $plog.fuzz)"
-		else
-			grep -E 'ERROR|SUMMARY' "$plog.fuzz" | head -n 5
-			echo "FAIL fuzz kho_radix_validate, $ps pages (exit $frc, log: $plog.fuzz)"
-			rc=1
-		fi
+		fuzz_verdict "kho_radix_validate, $ps pages" "$plog.fuzz" $frc
 	done
 fi
 
@@ -89,13 +97,5 @@ set +e
 make -s -C "$dir" fuzz FUZZ_SECONDS="${FUZZ_SECONDS:-60}" >"$fuzz_log" 2>&1
 frc=$?
 set -e
-runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$fuzz_log")
-rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$fuzz_log")
-if [ $frc -eq 0 ] && [ -n "$runs" ]; then
-	echo "PASS fuzz kho_radix_validate: $runs inputs, $rate/s, no crash (log: $fuzz_log)"
-else
-	grep -E 'ERROR|SUMMARY|Test unit written' "$fuzz_log" | head -n 10
-	echo "FAIL fuzz kho_radix_validate (exit $frc, log: $fuzz_log)"
-	rc=1
-fi
+fuzz_verdict kho_radix_validate "$fuzz_log" $frc
 exit $rc
