@@ -27,6 +27,11 @@
 #           node 1 (in a cold boot node 0's own data sits right below it);
 #           every later kernel finds every block on its node, first and
 #           last page.
+# ranges:   handover (256 MiB range) where the next kernel's
+#           kho_test_fail=bitmap leaves no memory for the reserve bitmap:
+#           the map is reserved as memblock ranges instead, 2 GiB.
+# init-on-free: handover (256 MiB range) with init_on_free=1: a preserved
+#           page freed by mistake would be cleared, 2 GiB.
 # fail-STEP: the next kernel's kho_test_fail=STEP makes every allocation
 #           of a step fail (validate, reserve) or kho_init() fail (init);
 #           it must warn once, not splat, and keep working, 2 GiB guest.

@@ -29,8 +29,12 @@ for numa in 0 1; do
 	set -e
 	ok=$(grep -c '^ok ' "$log" || true)
 	batch=$(grep -c '^ok .*memblock_reserve_ranges' "$log" || true)
-	if [ $rc -eq 0 ]; then
-		echo "PASS $name: $ok checks, $batch of them for memblock_reserve_ranges()"
+	bitmap=$(grep -c '^ok .*memblock_alloc_reserve_bitmap' "$log" || true)
+	if [ $rc -eq 0 ] && { [ "$batch" = 0 ] || [ "$bitmap" = 0 ]; }; then
+		echo "FAIL $name: no checks ran for memblock_reserve_ranges() or the reserve bitmap (log: $log)"
+		rc_all=1
+	elif [ $rc -eq 0 ]; then
+		echo "PASS $name: $ok checks, $batch of them for memblock_reserve_ranges(), $bitmap for the reserve bitmap"
 	else
 		grep -E 'Assertion|not ok' "$log" | head -n 5
 		echo "FAIL $name: stopped after $ok checks (exit $rc, log: $log)"

@@ -47,7 +47,7 @@ step checkpatch "$TOP/scripts/checkpatch.sh"
 step "kernel-doc -none -Wall" "$TOP/scripts/kernel-doc.sh"
 
 # The kho_radix suite's cases (the .kunitconfig's suites).
-KUNIT_MIN_CASES=${KUNIT_MIN_CASES:-66}
+KUNIT_MIN_CASES=${KUNIT_MIN_CASES:-71}
 
 kunit_step() {
 	local rc=0 log=$LOGS/kunit.log line
@@ -103,6 +103,8 @@ if [ $build_ok = 1 ]; then
 	done
 	step "selftests/kho: overlapping blocks" "$TOP/scripts/kexec-test.sh" overlap
 	step "selftests/kho: two NUMA nodes, a range at the start of node 1" "$TOP/scripts/kexec-test.sh" numa
+	step "selftests/kho: no memory for the reserve bitmap: ranges" "$TOP/scripts/kexec-test.sh" ranges
+	step "selftests/kho: init_on_free=1 in the next kernel" "$TOP/scripts/kexec-test.sh" init-on-free
 	for fail in validate reserve init; do
 		step "selftests/kho: fail-$fail in the next kernel" "$TOP/scripts/kexec-test.sh" "fail-$fail"
 	done
