@@ -1,16 +1,18 @@
 #!/usr/bin/env bash
-# Turn bench/results/bench.csv into bench/results/bench.md and
-# bench/results/reservation.png, and print the table. Stock prints nothing
-# about its reservation: its cost is its time to /init minus its own N = 0
-# run. The series' cost is what its own log line times (reservation plus
-# recording block orders); its /init delta is shown too, but at small N it
-# is within the boot-to-boot noise (about 0.3 s under TCG).
+# Turn bench/results/bench.csv (one line per run, from scripts/bench.sh)
+# into bench/results/bench.md and bench/results/reservation.png, and print
+# the tables. Every figure is a median over the ok runs of a point, with
+# the range (min-max) beside it. The boot cost of N preserved pages is the
+# same measure on both kernels: time to /init minus the median time to
+# /init of the same kernel's N = 0 runs; it can be negative (noise), and
+# is shown as measured. Internal timers (the series' own phase line) are
+# shown separately and labelled as such.
 . "$(dirname "$0")/lib.sh"
 
 csv=${1:-$TOP/bench/results/bench.csv}
 out=$(dirname "$csv")
 python3 - "$csv" "$out" <<'PY'
-import csv, sys
+import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 out = sys.argv[2]
 
@@ -20,59 +22,142 @@ def f(x):
     except (TypeError, ValueError):
         return None
 
+def med(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+def rng(xs):
+    xs = [x for x in xs if x is not None]
+    return (min(xs), max(xs)) if xs else None
+
+def fm(x, fmt="%.3f"):
+    return "-" if x is None else fmt % x
+
+def fr(r, fmt="%.3f"):
+    return "" if r is None else " (" + fmt % r[0] + " to " + fmt % r[1] + ")"
+
+runs = {}
+for r in rows:
+    if r["kind"] in ("pages", "blocks"):
+        runs.setdefault((r["kernel"], r["kind"], int(r["n"])), []).append(r)
+
 base = {}
-for r in rows:
-    if r["pages"] == "0" and r["mixed"] == "0" and r["status"] == "ok":
-        base[r["kernel"]] = f(r["init_s"])
-cap = None
-for r in rows:
-    if r["status"].startswith(">"):
-        cap = float(r["status"].strip("> s"))
+for k in ("series", "stock"):
+    base[k] = med([f(r["init_s"]) for r in runs.get((k, "pages", 0), [])
+                   if r["status"] == "ok"])
 
-def delta(r):
-    """(seconds, is_lower_bound) of the reservation cost, or None."""
-    b = base.get(r["kernel"])
-    if b is None:
-        return None
-    if r["status"] == "ok" and f(r["init_s"]) is not None:
-        return (max(f(r["init_s"]) - b, 0.0), False)
-    if r["status"].startswith(">"):
-        return (float(r["status"].strip("> s")) - b, True)
-    return None
+def point(k, kind, n):
+    """(median delta, range, ok runs, all runs, capped status) of a point."""
+    rs = runs.get((k, kind, n), [])
+    ok = [r for r in rs if r["status"] == "ok"]
+    capped = [r["status"] for r in rs if r["status"].startswith(">")]
+    if base[k] is None or not ok:
+        return None, None, 0, len(rs), (capped[0] if capped else None)
+    d = [f(r["init_s"]) - base[k] for r in ok]
+    return med(d), rng(d), len(ok), len(rs), None
 
-def fmt(d):
-    if d is None:
-        return "failed"
-    s, lb = d
-    return (">" if lb else "") + ("%.3f" % s)
-
-by = {}
-for r in rows:
-    by[(r["kernel"], r["pages"], r["mixed"])] = r
-keys = sorted({(int(r["pages"]), int(r["mixed"])) for r in rows})
-lines = ["| preserved pages | mixed folios/order | series: reservation (ms) | series: block orders (ms) | series: /init - baseline (s) | stock: /init - baseline (s) | stock / series |",
-         "|---:|---:|---:|---:|---:|---:|---:|"]
+lines = []
+lines.append("Boot cost of N scattered order-0 pages: next kernel's time to /init "
+             "minus the median of its N = 0 runs (s), median (range), ok runs/runs")
+lines.append("")
+lines.append("| N | series: /init delta (s) | runs | stock: /init delta (s) | runs | stock / series |")
+lines.append("|---:|---:|---:|---:|---:|---:|")
+ns = sorted({n for (k, kind, n) in runs if kind == "pages"})
 plot = []
-for n, m in keys:
-    s = by.get(("series", str(n), str(m)))
-    k = by.get(("stock", str(n), str(m)))
-    ds, dk = (delta(s) if s else None), (delta(k) if k else None)
-    # The series' cost: what its own log line timed (reservation plus
-    # recording block orders); its /init delta is within boot noise.
+for n in ns:
+    s = point("series", "pages", n)
+    t = point("stock", "pages", n)
+    if n == 0:
+        sd = "baseline %s" % fm(base["series"])
+        td = "baseline %s" % fm(base["stock"])
+    else:
+        sd = fm(s[0]) + fr(s[1])
+        td = (fm(t[0]) + fr(t[1])) if t[3] and t[0] is not None else \
+             (t[4] or "not run")
     ratio = ""
-    own = None
-    if s and f(s.get("reserve_ms")) is not None and f(s.get("orders_ms")) is not None:
-        own = (f(s["reserve_ms"]) + f(s["orders_ms"])) / 1000
-    if own and dk and n:
-        ratio = (">" if dk[1] else "") + "%.0fx" % (dk[0] / own)
-    lines.append("| %d | %d | %s | %s | %s | %s | %s |" % (
-        n, m, (s or {}).get("reserve_ms") or "-", (s or {}).get("orders_ms") or "-",
-        fmt(ds) if s else "-", fmt(dk) if k else "-", ratio))
-    if m == 0 and n:
-        plot.append((n, own if own is not None else "NaN",
-                     ds[0] if ds and not ds[1] else "NaN",
-                     dk[0] if dk and not dk[1] else "NaN",
-                     dk[0] if dk and dk[1] else "NaN"))
+    if n and t[0] is not None and s[0] is not None:
+        ratio = "%.0fx" % (t[0] / s[0]) if s[0] > 0 else "series delta <= 0"
+    elif n and t[4] and s[0] is not None and s[0] > 0:
+        ratio = ">%.0fx" % ((float(t[4].strip("> s")) - base["stock"]) / s[0])
+    lines.append("| %d | %s | %d/%d | %s | %d/%d | %s |" %
+                 (n, sd, s[2], s[3], td, t[2], t[3], ratio))
+    if n:
+        plot.append((n, fm(s[0]), fm(s[1][0]) if s[1] else "NaN",
+                     fm(s[1][1]) if s[1] else "NaN",
+                     fm(t[0]) if t[0] is not None else "NaN"))
+
+# targets
+lines.append("")
+for n, pct in ((1048576, 5), (2097152, 10)):
+    s = point("series", "pages", n)
+    if s[0] is None or base["series"] is None:
+        lines.append("- target N = %d within %d%% of the N = 0 boot: no ok run" % (n, pct))
+        continue
+    rel = 100 * s[0] / base["series"]
+    lines.append("- target N = %d within %d%% of the N = 0 boot (%.3f s): %+.1f%% (%.3f s), %s"
+                 % (n, pct, base["series"], rel, s[0], "met" if rel <= pct else "missed"))
+
+# blocks
+b = [point(k, "blocks", 512) for k in ("series", "stock")]
+if any(x[3] for x in b):
+    lines.append("")
+    lines.append("Preserved memory in 512 blocks of 2 MiB and 2 of 1 GiB (3 GiB): /init delta (s)")
+    lines.append("")
+    lines.append("| kernel | /init delta (s) | runs |")
+    lines.append("|---|---:|---:|")
+    for k, x in zip(("series", "stock"), b):
+        lines.append("| %s | %s | %d/%d |" % (k, fm(x[0]) + fr(x[1]), x[2], x[3]))
+
+# phases
+lines.append("")
+lines.append("Where the time goes (medians; timestamps of the next kernel's log):")
+lines.append("")
+lines.append("| kernel | N | KHO validate (ms) | KHO reserve (ms) | KHO scratch (ms) | deferred init (ms) | sched_init to rcu_init (s) | memblock.reserved regions added |")
+lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
+for k in ("series", "stock"):
+    have = [n for n in ns if any(r["status"] == "ok"
+                                 for r in runs.get((k, "pages", n), []))]
+    for n in sorted({0, max(have or [0])}):
+        rs = [r for r in runs.get((k, "pages", n), []) if r["status"] == "ok"]
+        if not rs:
+            continue
+        col = lambda c: fm(med([f(r[c]) for r in rs]))
+        lines.append("| %s | %d | %s | %s | %s | %s | %s | %s |" % (
+            k, n, col("kho_validate_ms"), col("kho_reserve_ms"),
+            col("kho_scratch_ms"), col("deferred_ms"), col("sched_to_rcu_s"),
+            fm(med([f(r["reserved_regions"]) for r in rs]), "%.0f")))
+lines.append("")
+lines.append("KHO's phases are the series' own timers (stock prints none).")
+
+# preserve side
+tp = {}
+for r in rows:
+    if r["kind"] == "tput" and r["status"] == "ok":
+        tp.setdefault((r["kernel"], int(r["tput_threads"])), []).append(r)
+if tp:
+    n = next(int(r["n"]) for r in rows if r["kind"] == "tput")
+    lines.append("")
+    lines.append("Preserve side: %d scattered order-0 folios, kho_preserve_folio() then "
+                 "kho_unpreserve_folio(), guest with 4 vCPUs on this 2-core machine (ms, median (range))" % n)
+    lines.append("")
+    lines.append("| kernel | threads | preserve (ms) | speed-up | unpreserve (ms) | runs |")
+    lines.append("|---|---:|---:|---:|---:|---:|")
+    for k in ("series", "stock"):
+        one = med([f(r["preserve_ms"]) for r in tp.get((k, 1), [])])
+        for t in (1, 2, 4):
+            rs = tp.get((k, t), [])
+            p = [f(r["preserve_ms"]) for r in rs]
+            u = [f(r["unpreserve_ms"]) for r in rs]
+            sp = "%.2fx" % (one / med(p)) if one and med(p) else "-"
+            lines.append("| %s | %d | %s | %s | %s | %d |" % (
+                k, t, fm(med(p)) + fr(rng(p)), sp, fm(med(u)) + fr(rng(u)), len(rs)))
+    lines.append("")
+    for t in (1, 2, 4):
+        a = med([f(r["preserve_ms"]) for r in tp.get(("series", t), [])])
+        b = med([f(r["preserve_ms"]) for r in tp.get(("stock", t), [])])
+        if a and b:
+            lines.append("- %d thread(s): stock preserve time / series: %.2fx" % (t, b / a))
+
 table = "\n".join(lines)
 open(out + "/bench.md", "w").write(table + "\n")
 with open(out + "/plot.dat", "w") as p:
@@ -83,15 +168,13 @@ PY
 gnuplot <<GP || warn "gnuplot failed: no plot"
 set terminal png size 900,600
 set output "$out/reservation.png"
-set title "Next kernel: cost of preserved memory at boot (QEMU TCG)"
+set title "Next kernel: time to /init added by N scattered preserved pages (QEMU TCG, medians)"
 set xlabel "scattered order-0 pages preserved"
 set ylabel "seconds"
-set logscale xy
-set key right bottom
+set logscale x
+set key left top
 set grid
-plot "$out/plot.dat" using 1:4 with linespoints lw 2 title "stock 7.3: /init - baseline", \
-     "$out/plot.dat" using 1:5 with points pt 9 ps 2 title "stock 7.3: stopped at cap (lower bound)", \
-     "$out/plot.dat" using 1:3 with linespoints lw 2 title "series: /init - baseline", \
-     "$out/plot.dat" using 1:2 with linespoints lw 2 title "series: reservation + block orders (its log line)"
+plot "$out/plot.dat" using 1:5 with linespoints lw 2 title "stock 7.3", \
+     "$out/plot.dat" using 1:2:3:4 with yerrorlines lw 2 title "series (min-max)"
 GP
 rm -f "$out/plot.dat"

@@ -1,37 +1,58 @@
 #!/usr/bin/env bash
-# make bench: what preserved memory costs the next kernel's boot, stock
-# Linux 7.3 against the series, on this machine, in one run.
+# make bench: what preserved memory costs, stock Linux 7.3 against the
+# series, on this machine, in one run, both kernels built from
+# configs/stock.config (the same options; stock's build is the one
+# make interop uses).
 #
-# For each kernel and each N in BENCH_SIZES, QEMU (TCG) boots the kernel,
-# bench/kho_bench preserves N scattered order-0 pages (no two adjacent),
-# and the kernel kexecs into itself. Recorded from the next kernel: its own
-# reservation line (the series prints one; stock prints nothing), and its
-# time to /init. The reservation cost compared across kernels is the time
-# to /init minus the N = 0 run of the same kernel. A run longer than
-# BENCH_CAP seconds is stopped and reported as "> cap". A last run adds a
-# mixed-order set (BENCH_MIXED folios of each order 0-10).
+# Boot cost. For each kernel, each N in BENCH_SIZES, BENCH_REPEAT times:
+# QEMU (TCG, 2 vCPUs, BENCH_MEM of RAM) boots the kernel, bench/kho_bench
+# preserves N scattered order-0 pages (no two adjacent; the unpreserved
+# neighbour of each is freed again) and the kernel kexecs into itself.
+# The measure is the same on both kernels: the next kernel's time to
+# /init minus the median time to /init of the same kernel's N = 0 runs.
+# A row counts as ok only if the next kernel was a KHO boot and
+# kho_bench restored every page it preserved, with its stamp. Also
+# recorded from the next kernel: the series' own phase line (validation,
+# reservation, scratch extension; stock prints none), the deferred
+# struct page initialisation time, the time from sched_init() to
+# rcu_init() (where early allocations pay for fragmented memory), and
+# (series) how many regions memblock.reserved gained. A "blocks" row
+# preserves memory in 2 MiB and 1 GiB blocks instead.
 #
-# BENCH_RUNS="kernel:pages:mixed ..." runs only those and appends them to
-# the existing CSV (to finish an interrupted run).
+# Stock's cost grows with N^2: its rows above BENCH_STOCK_ONCE_ABOVE pages
+# run once, the one at BENCH_STOCK_LONG pages with a cap of
+# BENCH_STOCK_LONG_CAP seconds (to completion); larger N are not run on
+# stock (BENCH_STOCK_MAX). Every other run is stopped after BENCH_CAP seconds and counts as
+# "> cap".
 #
-# Output: bench/results/bench.csv, bench/results/bench.md (table) and
-# bench/results/reservation.png (plot).
+# Preserve side: kho_bench's tput mode preserves and then unpreserves
+# BENCH_TPUT scattered order-0 folios with 1, 2 and 4 threads in a guest
+# with 4 vCPUs, BENCH_REPEAT boots per kernel.
+#
+# BENCH_ROWS="kernel:kind:n ..." runs only those rows (kind: pages,
+# blocks, tput) and appends them to the existing CSV.
+#
+# Output: bench/results/bench.csv (one line per run), bench/results/bench.md
+# (medians and ranges) and bench/results/reservation.png (plot).
 . "$(dirname "$0")/lib.sh"
 
-cap=${BENCH_CAP:-420}
-sizes=${BENCH_SIZES:-"0 16384 65536 262144 1048576"}
-mixed=${BENCH_MIXED:-32}
-mixed_pages=${BENCH_MIXED_PAGES:-65536}
-mem=${BENCH_MEM:-12G}
+cap=${BENCH_CAP:-300}
+repeat=${BENCH_REPEAT:-5}
+sizes=${BENCH_SIZES:-"0 16384 65536 262144 1048576 2097152"}
+once_above=${BENCH_STOCK_ONCE_ABOVE:-65536}
+long_n=${BENCH_STOCK_LONG:-262144}
+long_cap=${BENCH_STOCK_LONG_CAP:-1800}
+tput_n=${BENCH_TPUT:-65536}
+stock_max=${BENCH_STOCK_MAX:-262144}
+mem=${BENCH_MEM:-20G}
 results=$TOP/bench/results
 work=$BUILD/bench
 mkdir -p "$results" "$work"
 need_pkgs gnuplot-nox bc
 
 stock=$BUILD/stock
-series_out=$BUILD/kexec
-say "building the series kernel and stock Linux 7.3 with the same config"
-"$TOP/scripts/build.sh" kexec "$TOP/configs/kexec.config" >/dev/null
+say "building the series and stock Linux 7.3 from configs/stock.config"
+"$TOP/scripts/build.sh" bench "$TOP/configs/stock.config" >/dev/null
 if [ ! -e "$stock/linux/.git" ]; then
 	git -C "$TREE" worktree prune
 	git -C "$TREE" worktree add -q --detach "$stock/linux" base
@@ -41,69 +62,125 @@ BUILD=$stock TREE=$stock/linux "$TOP/scripts/build.sh" kexec \
 	die "stock kernel build failed (log: $stock/logs/build-kexec.log)"
 
 # The same workload module, built against each kernel.
-mod_series=$(build_kho_bench series "$TREE" "$series_out" "$work/mod-series")
+mod_series=$(build_kho_bench series "$TREE" "$BUILD/bench" "$work/mod-series")
 mod_stock=$(build_kho_bench stock "$stock/linux" "$stock/kexec" "$work/mod-stock")
 
 # The guest's TSC rate, so that early-boot timestamps run (TCG).
 MEM=2G TIMEOUT=120 "$TOP/scripts/qemu.sh" bench-calibrate \
-	"$series_out/arch/x86/boot/bzImage" -- >/dev/null || true
+	"$BUILD/bench/arch/x86/boot/bzImage" -- >/dev/null || true
 mhz=$(grep -a -o 'tsc: Detected [0-9.]* MHz' "$LOGS/qemu-bench-calibrate.log" | head -n 1 | awk '{print $3}')
 [ -n "$mhz" ] || die "no TSC rate in $LOGS/qemu-bench-calibrate.log"
 khz=$(printf '%.0f' "$(echo "$mhz * 1000" | bc)")
-say "guest TSC: $mhz MHz; cap per run: ${cap}s; guest RAM: $mem"
+say "guest TSC: $mhz MHz; cap per run: ${cap}s (stock at $long_n pages: ${long_cap}s); guest RAM: $mem; $repeat runs per point"
 
 csv=$results/bench.csv
-[ -n "${BENCH_RUNS:-}" ] && [ -s "$csv" ] ||
-	echo "kernel,pages,mixed,status,blocks,ranges,reserve_ms,orders_ms,init_s,run_s" >"$csv"
+header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scratch_ms,deferred_ms,sched_to_rcu_s,reserved_regions,restored,tput_threads,preserve_ms,unpreserve_ms,run_s"
+[ -n "${BENCH_ROWS:-}" ] && [ -s "$csv" ] && head -n 1 "$csv" | grep -qxF "$header" ||
+	echo "$header" >"$csv"
 
-run() {	# kernel pages mixed
-	local kernel=$1 n=$2 mix=$3 img mod name log next status init res blocks ranges reserve orders secs
+# The timestamp of the first line matching $2 in log $1 (or empty).
+stamp_of() {
+	grep -a -m 1 -E "$2" <<<"$1" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+}
+
+# run KERNEL KIND N RUN: one boot, one CSV line per measure.
+run() {
+	local kernel=$1 kind=$2 n=$3 r=$4 img mod name log next status secs
+	local init val res scr def s0 s1 s2r regions restored params last
+	local run_cap=$cap smp=2
 	if [ "$kernel" = stock ]; then
 		img=$stock/kexec/arch/x86/boot/bzImage
 		mod=$mod_stock
 	else
-		img=$series_out/arch/x86/boot/bzImage
+		img=$BUILD/bench/arch/x86/boot/bzImage
 		mod=$mod_series
 	fi
-	name=bench-$kernel-$n-$mix
+	case $kind in
+	pages) params="kho_bench.pages=$n" ;;
+	blocks) params="kho_bench.big2m=$n kho_bench.big1g=2" ;;
+	tput) params="kho_bench.tput=$n"; smp=4 ;;
+	esac
+	[ "$kernel" = stock ] && [ "$kind" = pages ] && [ "$n" = "$long_n" ] &&
+		run_cap=$long_cap
+	name=bench-$kernel-$kind-$n-$r
 	log=$LOGS/qemu-$name.log
-	QEMU_BENCH_MODULE=$mod MEM=$mem TIMEOUT=$cap "$TOP/scripts/qemu.sh" "$name" \
-		"$img" "$img" -- "kho_bench.pages=$n" "kho_bench.mixed=$mix" \
-		"tsc_early_khz=$khz" kho_scratch=64M,768M,64M nokaslr \
+	last=$mod
+	[ "$kind" = tput ] && last=
+	QEMU_BENCH_MODULE=$mod QEMU_LAST_MODULE=$last MEM=$mem SMP=$smp \
+		TIMEOUT=$run_cap "$TOP/scripts/qemu.sh" "$name" \
+		"$img" "$img" -- $params "tsc_early_khz=$khz" \
+		kho_scratch=64M,768M,64M nokaslr \
 		>"$work/$name.out" 2>&1 || true
-	next=$(awk '{ sub(/\r$/, "") } found { print } /KHO-WB: kexec loaded/ { found = 1 }' "$log")
 	secs=$(cat "$BUILD/qemu/$name/seconds" 2>/dev/null || echo 0)
-	if grep -q 'KHO-WB: stopping' <<<"$next"; then
+	if [ "$kind" = tput ]; then
+		status=failed
+		grep -a -q 'kho_bench: tput 4 threads' "$log" && status=ok
+		grep -a -o -E 'kho_bench: tput [0-9]+ threads: [0-9]+ folios preserved in -?[0-9]+ us, unpreserved in -?[0-9]+ us' "$log" |
+		while read -r _ _ t _ _ _ _ _ p _ _ _ u _; do
+			echo "$kernel,$kind,$n,$r,$status,,,,,,,,,$t,$(echo "scale=3; $p / 1000" | bc),$(echo "scale=3; $u / 1000" | bc),$secs" >>"$csv"
+		done
+		printf '  %-6s %-6s N=%-8s run %s: %s (%s s)\n' "$kernel" "$kind" "$n" "$r" "$status" "$secs"
+		return
+	fi
+	next=$(awk '{ sub(/\r$/, "") } found { print } /KHO-WB: kexec loaded/ { found = 1 }' "$log")
+	restored=$(grep -a -o -E 'kho_bench: restored [0-9]+ of [0-9]+ scattered pages and [0-9]+ of [0-9]+ blocks, [0-9]+ without their stamp' <<<"$next" || true)
+	if grep -q 'KHO-WB: stopping' <<<"$next" &&
+	   grep -q 'KHO-WB: kho boot: yes' <<<"$next" &&
+	   [[ "$restored" =~ restored\ ([0-9]+)\ of\ ([0-9]+)\ .*\ ([0-9]+)\ of\ ([0-9]+)\ blocks,\ 0\ without ]] &&
+	   [ "${BASH_REMATCH[1]}" = "${BASH_REMATCH[2]}" ] &&
+	   [ "${BASH_REMATCH[3]}" = "${BASH_REMATCH[4]}" ] &&
+	   { [ "$kind" != pages ] || [ "${BASH_REMATCH[2]}" = "$n" ]; }; then
 		status=ok
 	elif grep -q 'timed out' "$work/$name.out"; then
-		status="> ${cap}s"
+		status="> ${run_cap}s"
 	else
 		status=failed
 	fi
-	if ! grep -a -q "kho_bench: preserved $n scattered pages" "$log"; then
-		status=failed
-	fi
-	init=$(grep -a 'KHO-WB: last kernel up' <<<"$next" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' | head -n 1 || true)
-	res=$(grep -a -o 'KHO: reserved [0-9]* preserved blocks in [0-9]* ranges in [0-9]* us, block orders recorded in [0-9]* us' <<<"$next" || true)
-	read -r blocks ranges reserve orders < <(awk '{print $3, $7, $10/1000, $16/1000}' <<<"${res:-x x x x x x x x x x x x x x x x x}")
-	[ -n "$res" ] || { blocks=; ranges=; reserve=; orders=; }
-	echo "$kernel,$n,$mix,$status,$blocks,$ranges,$reserve,$orders,$init,$secs" >>"$csv"
-	printf '  %-6s N=%-8s mixed=%-3s %-8s reservation %8s ms, orders %8s ms, /init at %8s s (run %s s)\n' \
-		"$kernel" "$n" "$mix" "$status" "${reserve:--}" "${orders:--}" "${init:--}" "$secs"
+	init=$(stamp_of "$next" 'KHO-WB: last kernel up')
+	read -r val res scr < <(grep -a -o -E 'KHO: reserved .*: validated in [0-9]+ us, reserved in [0-9]+ us, scratch extended in [0-9]+ us' <<<"$next" |
+		sed -E 's/.*validated in ([0-9]+) us, reserved in ([0-9]+) us, scratch extended in ([0-9]+) us/\1 \2 \3/' |
+		awk '{ printf "%.3f %.3f %.3f\n", $1 / 1000, $2 / 1000, $3 / 1000 }')
+	def=$(grep -a -o -E 'deferred pages initialised in [0-9]+ms' <<<"$next" | grep -o -E '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')
+	s0=$(stamp_of "$next" 'Dynamic Preempt:')
+	s1=$(stamp_of "$next" 'rcu: Preemptible hierarchical RCU|rcu: Hierarchical RCU')
+	s2r=
+	[ -n "$s0" ] && [ -n "$s1" ] && s2r=$(echo "$s1 - $s0" | bc)
+	regions=$(grep -a -o -E 'memblock\.reserved [+-][0-9]+ regions' <<<"$next" | grep -o -E '[+-][0-9]+' || true)
+	regions=${regions#+}
+	echo "$kernel,$kind,$n,$r,$status,$init,$val,$res,$scr,$def,$s2r,$regions,\"${restored#kho_bench: }\",,,,$secs" >>"$csv"
+	printf '  %-6s %-6s N=%-8s run %s: %-8s /init at %8s s, KHO %s/%s/%s ms, deferred %s ms, sched-rcu %s s, reserved regions %s (run %s s)\n' \
+		"$kernel" "$kind" "$n" "$r" "$status" "${init:--}" "${val:--}" "${res:--}" "${scr:--}" "${def:--}" "${s2r:--}" "${regions:--}" "$secs"
 }
 
-if [ -n "${BENCH_RUNS:-}" ]; then
-	for r in $BENCH_RUNS; do
-		IFS=: read -r kernel n mix <<<"$r"
-		run "$kernel" "$n" "$mix"
+if [ -n "${BENCH_ROWS:-}" ]; then
+	for row in $BENCH_ROWS; do
+		IFS=: read -r kernel kind n <<<"$row"
+		for ((r = 1; r <= repeat; r++)); do
+			run "$kernel" "$kind" "$n" "$r"
+		done
 	done
 else
-	for kernel in series stock; do
-		say "$kernel: N = $sizes, then N = $mixed_pages with $mixed folios of each order"
-		for n in $sizes; do
-			run "$kernel" "$n" 0
+	# Interleave the kernels run by run, so that a slow spell of the
+	# machine hits both alike.
+	for n in $sizes; do
+		say "N = $n scattered pages"
+		for ((r = 1; r <= repeat; r++)); do
+			run series pages "$n" "$r"
+			if [ "$n" -le "$once_above" ] ||
+			   { [ "$r" = 1 ] && [ "$n" -le "$stock_max" ]; }; then
+				run stock pages "$n" "$r"
+			fi
 		done
-		run "$kernel" "$mixed_pages" "$mixed"
+	done
+	say "512 blocks of 2 MiB and 2 of 1 GiB"
+	for ((r = 1; r <= repeat; r++)); do
+		run series blocks 512 "$r"
+		run stock blocks 512 "$r"
+	done
+	say "preserve side: $tput_n folios, 1, 2 and 4 threads, 4 vCPUs"
+	for ((r = 1; r <= repeat; r++)); do
+		run series tput "$tput_n" "$r"
+		run stock tput "$tput_n" "$r"
 	done
 fi
 

@@ -5,8 +5,8 @@
 #   qemu.sh NAME BZIMAGE [BZIMAGE...] -- [kernel command line words]
 #
 # The first bzImage is booted; each further one is kexec'ed into from the one
-# before. Environment: MEM (guest RAM, default 2G), TIMEOUT (seconds, default
-# 300). The serial log is build/logs/qemu-NAME.log. Exit status: 0 if QEMU
+# before. Environment: MEM (guest RAM, default 2G), SMP (vCPUs, default 2),
+# TIMEOUT (seconds, default 300). The serial log is build/logs/qemu-NAME.log. Exit status: 0 if QEMU
 # finished and the last kernel reached its /init, 1 otherwise.
 . "$(dirname "$0")/lib.sh"
 
@@ -79,7 +79,7 @@ say "QEMU '$name': ${#kernels[@]} kernel(s), $mem RAM, timeout ${timeout_s}s (se
 start=$(date +%s.%N)
 set +e
 timeout --foreground "$timeout_s" qemu-system-x86_64 "${accel[@]}" -cpu max \
-	-m "$mem" -smp 2 -no-reboot -nographic -nodefaults \
+	-m "$mem" -smp "${SMP:-2}" -no-reboot -nographic -nodefaults \
 	-serial file:"$log" -kernel "${kernels[0]}" \
 	-initrd "$work/initrd0.cpio" -append "$cmdline" \
 	</dev/null >"$work/qemu.out" 2>&1
