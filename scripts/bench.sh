@@ -80,7 +80,7 @@ header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scrat
 
 # The timestamp of the first line matching $2 in log $1 (or empty).
 stamp_of() {
-	grep -a -m 1 -E "$2" <<<"$1" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p'
+	grep -a -m 1 -E "$2" <<<"$1" | sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' || true
 }
 
 # run KERNEL KIND N RUN: one boot, one CSV line per measure.
@@ -118,7 +118,7 @@ run() {
 		grep -a -o -E 'kho_bench: tput [0-9]+ threads: [0-9]+ folios preserved in -?[0-9]+ us, unpreserved in -?[0-9]+ us' "$log" |
 		while read -r _ _ t _ _ _ _ _ p _ _ _ u _; do
 			echo "$kernel,$kind,$n,$r,$status,,,,,,,,,$t,$(echo "scale=3; $p / 1000" | bc),$(echo "scale=3; $u / 1000" | bc),$secs" >>"$csv"
-		done
+		done || true
 		printf '  %-6s %-6s N=%-8s run %s: %s (%s s)\n' "$kernel" "$kind" "$n" "$r" "$status" "$secs"
 		return
 	fi
@@ -139,8 +139,8 @@ run() {
 	init=$(stamp_of "$next" 'KHO-WB: last kernel up')
 	read -r val res scr < <(grep -a -o -E 'KHO: reserved .*: validated in [0-9]+ us, reserved in [0-9]+ us, scratch extended in [0-9]+ us' <<<"$next" |
 		sed -E 's/.*validated in ([0-9]+) us, reserved in ([0-9]+) us, scratch extended in ([0-9]+) us/\1 \2 \3/' |
-		awk '{ printf "%.3f %.3f %.3f\n", $1 / 1000, $2 / 1000, $3 / 1000 }')
-	def=$(grep -a -o -E 'deferred pages initialised in [0-9]+ms' <<<"$next" | grep -o -E '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }')
+		awk '{ printf "%.3f %.3f %.3f\n", $1 / 1000, $2 / 1000, $3 / 1000 }') || true
+	def=$(grep -a -o -E 'deferred pages initialised in [0-9]+ms' <<<"$next" | grep -o -E '[0-9]+' | awk '{ s += $1 } END { if (NR) print s }' || true)
 	s0=$(stamp_of "$next" 'Dynamic Preempt:')
 	s1=$(stamp_of "$next" 'rcu: Preemptible hierarchical RCU|rcu: Hierarchical RCU')
 	s2r=

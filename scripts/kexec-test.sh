@@ -30,6 +30,9 @@
 # ranges:   handover (256 MiB range) where the next kernel's
 #           kho_test_fail=bitmap leaves no memory for the reserve bitmap:
 #           the map is reserved as memblock ranges instead, 2 GiB.
+# early:    handover (256 MiB range) whose next kernel restores the range at
+#           early_initcall, before deferred struct page initialisation
+#           reached it; its struct pages must be initialised, 4 GiB.
 # init-on-free: handover (256 MiB range) with init_on_free=1: a preserved
 #           page freed by mistake would be cleared, 2 GiB.
 # fail-STEP: the next kernel's kho_test_fail=STEP makes every allocation

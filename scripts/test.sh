@@ -105,6 +105,7 @@ if [ $build_ok = 1 ]; then
 	step "selftests/kho: two NUMA nodes, a range at the start of node 1" "$TOP/scripts/kexec-test.sh" numa
 	step "selftests/kho: no memory for the reserve bitmap: ranges" "$TOP/scripts/kexec-test.sh" ranges
 	step "selftests/kho: init_on_free=1 in the next kernel" "$TOP/scripts/kexec-test.sh" init-on-free
+	step "selftests/kho: restores before deferred struct page init" "$TOP/scripts/kexec-test.sh" early
 	for fail in validate reserve init; do
 		step "selftests/kho: fail-$fail in the next kernel" "$TOP/scripts/kexec-test.sh" "fail-$fail"
 	done

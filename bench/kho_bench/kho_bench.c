@@ -136,7 +136,8 @@ static int __init ovl_load(void)
 /* ---- boot cost: scattered pages and big blocks, checked after kexec ---- */
 
 #define SET_NAME	"kho-bench-set"
-#define SET_MAX		(PAGE_SIZE / sizeof(u64) - 4)
+#define SET_SIZE	(4 * PAGE_SIZE)
+#define SET_MAX		(SET_SIZE / sizeof(u64) - 4)
 
 /* The subtree: the scattered pages' list head, then big blocks. */
 struct set_head {
@@ -209,7 +210,7 @@ static struct page *__init alloc_1g(void)
 
 static int __init set_save(void)
 {
-	struct set_head *h = kho_alloc_preserve(PAGE_SIZE);
+	struct set_head *h = kho_alloc_preserve(SET_SIZE);
 	unsigned long done = 0, prev = 0, nr;
 	struct page *page;
 	unsigned int n;
@@ -252,7 +253,7 @@ static int __init set_save(void)
 		done, big2m, big1g, err);
 	if (!err && done != pages)
 		err = -ENOMEM;
-	return err ? err : kho_add_subtree(SET_NAME, h, PAGE_SIZE);
+	return err ? err : kho_add_subtree(SET_NAME, h, SET_SIZE);
 }
 
 static int __init set_load(void)
