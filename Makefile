@@ -1,12 +1,14 @@
 # kho-radix workbench. See README.md.
 .PHONY: help demo test test-full tree export kunit checkpatch kernel harness \
-	memblock-sim interop bench bench-report docs kernel-doc test-vng
+	memblock-sim interop bench bench-report docs kernel-doc test-vng \
+	test-arm64
 
 help:
 	@echo "make demo        build and boot the patched kernel, preserve memory, kexec, verify"
 	@echo "make test        every test; ends with 'N passed, N failed'"
-	@echo "make test-full   make test, then KUnit under KCSAN and under KASAN (with lockdep), stock 7.3 <-> series kexec in both directions, and make docs"
+	@echo "make test-full   make test, then KUnit under KCSAN and under KASAN (with lockdep), stock 7.3 <-> series kexec in both directions, make docs and make test-arm64"
 	@echo "make test-vng    the kexec scenarios under virtme-ng (vng) from Debian unstable"
+	@echo "make test-arm64  KUnit kho_radix on arm64 with 4 KiB and 64 KiB pages (cross compiler, qemu-system-aarch64)"
 	@echo "make docs        htmldocs of Documentation/core-api (Sphinx from Debian), no KHO warning"
 	@echo "make bench       next-kernel boot cost of preserved memory, stock 7.3 vs series"
 	@echo "make tree        fresh work tree: Debian linux-source-7.3 + patches/"
@@ -25,6 +27,13 @@ test-full: test
 	@scripts/kunit.sh debug-kasan
 	@scripts/interop.sh
 	@scripts/docs.sh
+	@scripts/kunit.sh arm64-4k
+	@scripts/kunit.sh arm64-64k
+
+test-arm64:
+	@scripts/tree.sh
+	@scripts/kunit.sh arm64-4k
+	@scripts/kunit.sh arm64-64k
 
 docs:
 	@scripts/docs.sh

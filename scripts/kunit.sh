@@ -10,21 +10,37 @@
 # VARIANT (debug-kcsan, debug-kasan) adds configs/kunit-VARIANT.config and
 # builds in build/kunit-VARIANT; the kernel log of the run is then searched
 # for sanitizer, lockdep and might_sleep reports: one in KHO, kho_radix or
-# memblock code fails the run, others are listed.
+# memblock code fails the run, others are listed. VARIANT arm64-4k,
+# arm64-16k or arm64-64k builds for arm64 with that page size (Debian's
+# cross compiler, qemu-system-aarch64 with TCG).
 . "$(dirname "$0")/lib.sh"
 
 variant=${1:-}
 
 need_build_tools
-need_qemu
+arch=x86_64
+case $variant in
+arm64-*)
+	arch=arm64
+	need_pkgs gcc-aarch64-linux-gnu qemu-system-arm
+	;;
+*)
+	need_qemu
+	;;
+esac
 [ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
 
 out=$BUILD/kunit${variant:+-$variant}
 log=$LOGS/kunit${variant:+-$variant}.log
 mkdir -p "$out"
-args=(run --arch=x86_64 --build_dir="$out" --jobs="$JOBS" --timeout=1800
-      --make_options "CC=ccache gcc"
+args=(run --arch="$arch" --build_dir="$out" --jobs="$JOBS" --timeout=1800
       --kunitconfig="$TOP/configs/kunit.config")
+if [ "$arch" = arm64 ]; then
+	args+=(--cross_compile=aarch64-linux-gnu-
+	       --make_options "CC=ccache aarch64-linux-gnu-gcc")
+else
+	args+=(--make_options "CC=ccache gcc")
+fi
 if [ -n "$variant" ]; then
 	[ -f "$TOP/configs/kunit-$variant.config" ] || die "no configs/kunit-$variant.config"
 	args+=(--kunitconfig="$TOP/configs/kunit-$variant.config")
@@ -43,7 +59,7 @@ if [ "${KHO_KVM:-0}" != 1 ] && [ -e /dev/kvm ]; then
 	     'mount --bind /dev/null /dev/kvm && exec "$@"' kunit "${cmd[@]}")
 fi
 
-say "KUnit${variant:+ ($variant)}: building and running on x86_64 under QEMU/TCG (log: $log)"
+say "KUnit${variant:+ ($variant)}: building and running on $arch under QEMU/TCG (log: $log)"
 start=$(date +%s)
 set +e
 (cd "$TREE" && timeout 3600 "${cmd[@]}") >"$log" 2>&1
@@ -55,7 +71,7 @@ if [ $rc -ne 0 ]; then
 	grep -E 'FAILED|CRASHED|error:|Error' "$log" | head -n 20 >&2 || true
 	die "KUnit failed (exit $rc; full log: $log)"
 fi
-if [ -n "$variant" ]; then
+if [ "${variant#debug-}" != "$variant" ]; then
 	# A report starts with "BUG:" or "WARNING:" (KCSAN, KASAN, lockdep,
 	# might_sleep, DEBUG_VM); its stacks follow within 60 lines.
 	reports=$(awk '/(BUG|WARNING):/ { r++; left = 60 }
