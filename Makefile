@@ -6,7 +6,7 @@
 help:
 	@echo "make demo        build and boot the patched kernel, preserve memory, kexec, verify"
 	@echo "make test        every test; ends with 'N passed, N failed'"
-	@echo "make test-full   make test, then KUnit under KCSAN and under KASAN (with lockdep), stock 7.3 <-> series kexec in both directions, make docs and make test-arm64"
+	@echo "make test-full   make test, then KUnit under KCSAN and under KASAN (with lockdep), stock 7.3 <-> series kexec in both directions, make docs, four scenarios on a kernel without NUMA and deferred struct page init, and make test-arm64"
 	@echo "make test-vng    the kexec scenarios under virtme-ng (vng) from Debian unstable"
 	@echo "make test-arm64  KUnit kho_radix on arm64 with 4 KiB and 64 KiB pages (cross compiler, qemu-system-aarch64)"
 	@echo "make docs        htmldocs of Documentation/core-api (Sphinx from Debian), no KHO warning"
@@ -27,6 +27,9 @@ test-full: test
 	@scripts/kunit.sh debug-kasan
 	@scripts/interop.sh
 	@scripts/docs.sh
+	@scripts/build.sh kexec-flat configs/kexec-flat.config >/dev/null
+	@for s in handover ranges overlap early; do \
+		KHO_KEXEC=kexec-flat scripts/kexec-test.sh $$s || exit 1; done
 	@scripts/kunit.sh arm64-4k
 	@scripts/kunit.sh arm64-64k
 

@@ -54,7 +54,9 @@
 
 need_qemu
 scenario=$1
-kernel=$BUILD/kexec/arch/x86/boot/bzImage
+# KHO_KEXEC=NAME: the test kernel built in build/NAME (default kexec).
+kdir=$BUILD/${KHO_KEXEC:-kexec}
+kernel=$kdir/arch/x86/boot/bzImage
 [ -f "$kernel" ] || die "no test kernel at $kernel: run scripts/build.sh kexec first"
 
 case $scenario in
@@ -77,9 +79,9 @@ demo)
 	accel=tcg
 	[ "${KHO_KVM:-0}" = 1 ] && accel=kvm
 	rc=0
-	"$vmtest" -d "$BUILD/kexec" -k -a "$accel" -j "$JOBS" -s "$scenario" \
+	"$vmtest" -d "$kdir" -k -a "$accel" -j "$JOBS" -s "$scenario" \
 		${SEED:+-S "$SEED"} >"$ktap" 2>&1 || rc=$?
-	cp "$BUILD/kexec/kho-vmtest.serial" "$LOGS/qemu-$scenario.log" 2>/dev/null || true
+	cp "$kdir/kho-vmtest.serial" "$LOGS/qemu-$scenario.log" 2>/dev/null || true
 	grep -E '^# (scenario|command line|Totals)' "$ktap" || true
 	sed -n -E "s/^ok [0-9]+ (.*)/PASS \1/p; s|^not ok [0-9]+ (.*)|FAIL \1 (serial log: $LOGS/qemu-$scenario.log)|p" "$ktap" |
 		sed -E 's/^PASS (.*) # SKIP(.*)/FAIL \1: skipped\2/'
