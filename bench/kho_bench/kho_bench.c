@@ -148,6 +148,21 @@ struct set_head {
 	u64 block[SET_MAX];	/* phys | order */
 };
 
+/*
+ * One scattered order-0 page: the first page of an order-1 allocation
+ * whose second page goes back to the allocator, so no two are adjacent.
+ */
+static struct page *alloc_scattered_page(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+
+	if (page) {
+		split_page(page, 1);
+		__free_page(page + 1);
+	}
+	return page;
+}
+
 static u64 stamp(unsigned long pfn)
 {
 	return hash_64(pfn ^ 0x6b686f62656e6368ULL, 64);
@@ -219,11 +234,9 @@ static int __init set_save(void)
 	if (IS_ERR(h))
 		return PTR_ERR(h);
 	while (done < pages) {
-		page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+		page = alloc_scattered_page();
 		if (!page)
 			break;
-		split_page(page, 1);
-		__free_page(page + 1);
 		err = kho_preserve_pages(page, 1);
 		if (err)
 			break;
@@ -364,12 +377,10 @@ static int __init tput_run(void)
 	if (!folios)
 		return -ENOMEM;
 	for (i = 0; i < tput; i++) {
-		struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 1);
+		struct page *page = alloc_scattered_page();
 
 		if (!page)
 			break;
-		split_page(page, 1);
-		__free_page(page + 1);
 		folios[n++] = page_folio(page);
 	}
 	for (t = 0; t < ARRAY_SIZE(threads) && n == tput; t++) {
