@@ -4,7 +4,12 @@
 # ccache) and run the selftest kexec on it. The work tree is put back at
 # the tip afterwards. One PASS/FAIL line per patch. BISECT_FROM=N starts
 # at patch N (when the earlier ones did not change since a full run).
+# BISECT_ARCH=arm64: build the arm64 test kernel (configs/kexec-arm64.config,
+# 4 KiB pages, or BISECT_PAGES=64k) at every patch instead; build only (the
+# workbench's boot check is x86_64).
 . "$(dirname "$0")/lib.sh"
+
+arch=${BISECT_ARCH:-x86}
 
 git_t() { git -C "$TREE" "$@"; }
 [ -z "$(git_t status --porcelain)" ] || die "$TREE is not clean"
@@ -21,6 +26,20 @@ for c in $(git_t rev-list --reverse base..HEAD); do
 	git_t checkout -q -f --detach "$c"
 	# Options a patch does not know yet are not required of it.
 	frag=$BUILD/bisect.config
+	if [ "$arch" = arm64 ]; then
+		ps=${BISECT_PAGES:-4k}
+		grep -v -E 'KEXEC_HANDOVER_CORRUPT_TEST|TEST_KHO_HANDOVER' \
+			"$TOP/configs/kexec-arm64.config" >"$frag"
+		cat "$TOP/configs/kunit-arm64-$ps.config" >>"$frag"
+		if KHO_ARCH=arm64 "$TOP/scripts/build.sh" "kexec-arm64-$ps" "$frag" \
+			>/dev/null 2>"$LOGS/bisect-arm64-$n.err"; then
+			echo "PASS patch $n builds for arm64 ($ps pages): $subject"
+		else
+			echo "FAIL patch $n builds for arm64 ($ps pages): $subject (log: $LOGS/build-kexec-arm64-$ps.log)"
+			rc=1
+		fi
+		continue
+	fi
 	grep -v -E 'KEXEC_HANDOVER_CORRUPT_TEST|TEST_KHO_HANDOVER' "$TOP/configs/kexec.config" >"$frag"
 	if ! "$TOP/scripts/build.sh" kexec "$frag" >/dev/null 2>"$LOGS/bisect-$n.err"; then
 		echo "FAIL patch $n builds: $subject (log: $LOGS/build-kexec.log)"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Build a kernel from the work tree out of tree: build.sh NAME FRAGMENT...
-# Output in build/NAME; bzImage path printed last. Config = olddefconfig on
-# the fragments, then every fragment line is checked.
+# Output in build/NAME; the image's path (bzImage, or Image for arm64)
+# printed last. Config = olddefconfig on the fragments, then every fragment
+# line is checked. KHO_ARCH=arm64 cross-builds for arm64.
 . "$(dirname "$0")/lib.sh"
 
 name=$1
@@ -9,6 +10,13 @@ shift
 out=$BUILD/$name
 log=$LOGS/build-$name.log
 need_build_tools
+image=bzImage
+path=arch/x86/boot/bzImage
+if [ "${KHO_ARCH:-x86}" = arm64 ]; then
+	need_pkgs gcc-aarch64-linux-gnu
+	image=Image
+	path=arch/arm64/boot/Image
+fi
 [ -e "$TREE/.git" ] || die "no kernel tree at $TREE: run 'make tree' first"
 mkdir -p "$out"
 
@@ -29,6 +37,6 @@ cp "$out/fragment.config" "$out/.fragment.applied"
 
 say "building kernel '$name' in $out (log: $log)"
 start=$(date +%s)
-run_logged "$log" "kernel build '$name'" kmake "$out" bzImage
+run_logged "$log" "kernel build '$name'" kmake "$out" "$image"
 say "built '$name' in $(( $(date +%s) - start )) s"
-echo "$out/arch/x86/boot/bzImage"
+echo "$out/$path"

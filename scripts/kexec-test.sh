@@ -21,12 +21,11 @@
 # overlap:  handover with blocks preserved inside preserved folios (the
 #           same address at two orders, a page in a folio's middle); the
 #           next kernel reserves the union and restores the folios, 2 GiB.
-# numa:     handover through two kexecs on a guest with two NUMA nodes
-#           (2 GiB each): folios of every order on both; the middle kernel
-#           adds one 16 MiB kho_preserve_pages() range across the start of
-#           node 1 (in a cold boot node 0's own data sits right below it);
-#           every later kernel finds every block on its node, first and
-#           last page.
+# numa:     handover on a guest with two NUMA nodes (2 GiB each): folios
+#           of every order on both and one kho_preserve_pages() range at
+#           the start of node 1 (in its lowest free block when something
+#           else holds the node's first page); the next kernel finds every
+#           block on its node, first and last page.
 # ranges:   handover (256 MiB range) where the next kernel's
 #           kho_test_fail=bitmap leaves no memory for the reserve bitmap:
 #           the map is reserved as memblock ranges instead, 2 GiB.
@@ -52,14 +51,27 @@
 # Exit 0 when every kernel passes.
 . "$(dirname "$0")/lib.sh"
 
-need_qemu
 scenario=$1
 # KHO_KEXEC=NAME: the test kernel built in build/NAME (default kexec).
+# KHO_ARCH=arm64: an arm64 kernel, run by qemu-system-aarch64 (vmtest.sh
+# -t aarch64; the workbench's own scenarios are x86_64 only).
 kdir=$BUILD/${KHO_KEXEC:-kexec}
 kernel=$kdir/arch/x86/boot/bzImage
+target=()
+if [ "${KHO_ARCH:-x86}" = arm64 ]; then
+	need_pkgs gcc-aarch64-linux-gnu qemu-system-arm device-tree-compiler
+	kernel=$kdir/arch/arm64/boot/Image
+	target=(-t aarch64)
+	export CROSS_COMPILE=aarch64-linux-gnu-
+else
+	need_qemu
+fi
 [ -f "$kernel" ] || die "no test kernel at $kernel: run scripts/build.sh kexec first"
 
 case $scenario in
+boot | demo)
+	[ "${KHO_ARCH:-x86}" = x86 ] || die "scenario $scenario runs on x86_64 only"
+	;;&
 boot)
 	MEM=1G TIMEOUT=${TIMEOUT:-300} "$TOP/scripts/qemu.sh" boot \
 		"$kernel" "$kernel" -- || true
@@ -73,17 +85,21 @@ demo)
 	vmtest=$TREE/tools/testing/selftests/kho/vmtest.sh
 	grep -q -- '-s)' "$vmtest" ||
 		die "$vmtest has no scenarios (run 'boot' on kernels before the selftest patch)"
-	ktap=$LOGS/kexec-$scenario.ktap
+	# logs of another build dir's kernel: named after it too
+	tag=$scenario${KHO_KEXEC:+-$KHO_KEXEC}
+	ktap=$LOGS/kexec-$tag.ktap
 	say "selftest $scenario: vmtest.sh -s $scenario (KTAP: $ktap)"
 	# -a tcg: KVM hangs Linux guests on these machines (KHO_KVM=1: KVM).
 	accel=tcg
 	[ "${KHO_KVM:-0}" = 1 ] && accel=kvm
 	rc=0
+	# KHO_MEM: guest memory instead of the scenario's default
 	"$vmtest" -d "$kdir" -k -a "$accel" -j "$JOBS" -s "$scenario" \
-		${SEED:+-S "$SEED"} >"$ktap" 2>&1 || rc=$?
-	cp "$kdir/kho-vmtest.serial" "$LOGS/qemu-$scenario.log" 2>/dev/null || true
+		"${target[@]}" ${SEED:+-S "$SEED"} ${KHO_MEM:+-m "$KHO_MEM"} \
+		>"$ktap" 2>&1 || rc=$?
+	cp "$kdir/kho-vmtest.serial" "$LOGS/qemu-$tag.log" 2>/dev/null || true
 	grep -E '^# (scenario|command line|Totals)' "$ktap" || true
-	sed -n -E "s/^ok [0-9]+ (.*)/PASS \1/p; s|^not ok [0-9]+ (.*)|FAIL \1 (serial log: $LOGS/qemu-$scenario.log)|p" "$ktap" |
+	sed -n -E "s/^ok [0-9]+ (.*)/PASS \1/p; s|^not ok [0-9]+ (.*)|FAIL \1 (serial log: $LOGS/qemu-$tag.log)|p" "$ktap" |
 		sed -E 's/^PASS (.*) # SKIP(.*)/FAIL \1: skipped\2/'
 	if ! grep -q -E '^(not )?ok [0-9]+ ' "$ktap"; then
 		echo "FAIL $scenario: vmtest.sh exit $rc, no result (output: $ktap)"

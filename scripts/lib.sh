@@ -133,10 +133,18 @@ need_qemu() {
 }
 
 # Kernel make wrapper for an out-of-tree build directory.
+# KHO_ARCH=arm64: cross-build for arm64 with Debian's aarch64 compiler.
 kmake() {
 	local out=$1
+	local cross=()
 	shift
-	make -C "$TREE" O="$out" -j"$JOBS" CC="ccache gcc" \
+	if [ "${KHO_ARCH:-x86}" = arm64 ]; then
+		cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-
+		       CC="ccache aarch64-linux-gnu-gcc")
+	else
+		cross=(CC="ccache gcc")
+	fi
+	make -C "$TREE" O="$out" -j"$JOBS" "${cross[@]}" \
 		KBUILD_BUILD_TIMESTAMP=kho-radix KBUILD_BUILD_USER=kho \
 		KBUILD_BUILD_HOST=workbench "$@"
 }
