@@ -100,7 +100,7 @@ demo)
 	cp "$kdir/kho-vmtest.serial" "$LOGS/qemu-$tag.log" 2>/dev/null || true
 	grep -E '^# (scenario|command line|Totals)' "$ktap" || true
 	sed -n -E "s/^ok [0-9]+ (.*)/PASS \1/p; s|^not ok [0-9]+ (.*)|FAIL \1 (serial log: $LOGS/qemu-$tag.log)|p" "$ktap" |
-		sed -E 's/^PASS (.*) # SKIP(.*)/FAIL \1: skipped\2/'
+		sed -E 's/^PASS (.*)# SKIP(.*)/FAIL \1(skipped)\2/'
 	if ! grep -q -E '^(not )?ok [0-9]+ ' "$ktap"; then
 		echo "FAIL $scenario: vmtest.sh exit $rc, no result (output: $ktap)"
 		exit 1
