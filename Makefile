@@ -8,7 +8,7 @@ help:
 	@echo "make test        every test; ends with 'N passed, N failed'"
 	@echo "make test-full   make test, then KUnit under KCSAN and under KASAN (with lockdep), stock 7.3 <-> series kexec in both directions, make docs, four scenarios on a kernel without NUMA and deferred struct page init, and make test-arm64"
 	@echo "make test-vng    the kexec scenarios under virtme-ng (vng) from Debian unstable"
-	@echo "make test-arm64  arm64 with 4 KiB and 64 KiB pages (cross compiler, qemu-system-aarch64): KUnit kho_radix and the kexec scenarios selftest, handover, corrupt-order, corrupt-nomap, corrupt-nomap-block"
+	@echo "make test-arm64  arm64 with 4 KiB, 16 KiB and 64 KiB pages (cross compiler, qemu-system-aarch64): KUnit kho_radix and the kexec scenarios selftest, handover, corrupt-order, corrupt-nomap, corrupt-nomap-block"
 	@echo "make docs        htmldocs of Documentation/core-api (Sphinx from Debian), no KHO warning"
 	@echo "make bench       next-kernel boot cost of preserved memory, stock 7.3 vs series"
 	@echo "make tree        fresh work tree: Debian linux-source-7.3 + patches/"

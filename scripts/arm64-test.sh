@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # make test-arm64: the series on arm64, for each page size in ARM64_PAGES
-# (default "4k 64k"; 16k also works):
+# (default "4k 16k 64k"):
 # - KUnit kho_radix (scripts/kunit.sh arm64-SIZE);
 # - the arm64 test kernel (configs/kexec-arm64.config plus the page-size
 #   fragment configs/kunit-arm64-SIZE.config) in build/kexec-arm64-SIZE,
@@ -9,14 +9,14 @@
 #   corrupt-order, corrupt-nomap, corrupt-nomap-block) under
 #   qemu-system-aarch64 (virt, -cpu max, TCG), with the per-kernel verdicts
 #   of tools/testing/selftests/kho/vmtest.sh. handover preserves a 2 GiB
-#   range: order 19 with 4 KiB pages, order 15 with 64 KiB pages, both
+#   range: order 19 with 4 KiB pages, 17 with 16 KiB, 15 with 64 KiB, all
 #   above MAX_PAGE_ORDER. The nomap kinds point a table entry and a block
 #   into a no-map reserved-memory region that vmtest.sh adds to QEMU's
 #   device tree.
 # Ends with "N passed, N failed"; exit 1 if anything failed.
 . "$(dirname "$0")/lib.sh"
 
-pages=${ARM64_PAGES:-"4k 64k"}
+pages=${ARM64_PAGES:-"4k 16k 64k"}
 scenarios=${ARM64_SCENARIOS:-"selftest handover corrupt-order corrupt-nomap corrupt-nomap-block"}
 pass=0
 fail=0

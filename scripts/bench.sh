@@ -153,9 +153,10 @@ run() {
 }
 
 if [ -n "${BENCH_ROWS:-}" ]; then
-	for row in $BENCH_ROWS; do
-		IFS=: read -r kernel kind n <<<"$row"
-		for ((r = 1; r <= repeat; r++)); do
+	# Interleaved run by run too.
+	for ((r = 1; r <= repeat; r++)); do
+		for row in $BENCH_ROWS; do
+			IFS=: read -r kernel kind n <<<"$row"
 			run "$kernel" "$kind" "$n" "$r"
 		done
 	done

@@ -47,7 +47,7 @@ step checkpatch "$TOP/scripts/checkpatch.sh"
 step "kernel-doc -none -Wall" "$TOP/scripts/kernel-doc.sh"
 
 # The kho_radix suite's cases (the .kunitconfig's suites).
-KUNIT_MIN_CASES=${KUNIT_MIN_CASES:-71}
+KUNIT_MIN_CASES=${KUNIT_MIN_CASES:-67}
 
 kunit_step() {
 	local rc=0 log=$LOGS/kunit.log line
