@@ -109,6 +109,7 @@ if [ $build_ok = 1 ]; then
 	for fail in validate reserve init; do
 		step "selftests/kho: fail-$fail in the next kernel" "$TOP/scripts/kexec-test.sh" "fail-$fail"
 	done
+	step "LUO and memfd across kexec (selftests/liveupdate programs)" "$TOP/scripts/luo-test.sh"
 fi
 
 say "== summary ($(( $(date +%s) - t0 )) s; logs in $LOGS)"
