@@ -140,17 +140,21 @@ if tp:
     lines.append("Preserve side: %d scattered order-0 folios, kho_preserve_folio() then "
                  "kho_unpreserve_folio(), guest with 4 vCPUs on this 2-core machine (ms, median (range))" % n)
     lines.append("")
-    lines.append("| kernel | threads | preserve (ms) | speed-up | unpreserve (ms) | runs |")
-    lines.append("|---|---:|---:|---:|---:|---:|")
+    lines.append("| kernel | threads | preserve (ms) | speed-up | unpreserve (ms) | control loop (ms) | its speed-up | runs |")
+    lines.append("|---|---:|---:|---:|---:|---:|---:|---:|")
     for k in ("series", "stock"):
         one = med([f(r["preserve_ms"]) for r in tp.get((k, 1), [])])
+        cone = med([f(r.get("control_ms")) for r in tp.get((k, 1), [])])
         for t in (1, 2, 4):
             rs = tp.get((k, t), [])
             p = [f(r["preserve_ms"]) for r in rs]
             u = [f(r["unpreserve_ms"]) for r in rs]
+            c = [f(r.get("control_ms")) for r in rs]
             sp = "%.2fx" % (one / med(p)) if one and med(p) else "-"
-            lines.append("| %s | %d | %s | %s | %s | %d |" % (
-                k, t, fm(med(p)) + fr(rng(p)), sp, fm(med(u)) + fr(rng(u)), len(rs)))
+            csp = "%.2fx" % (cone / med(c)) if cone and med(c) else "-"
+            lines.append("| %s | %d | %s | %s | %s | %s | %s | %d |" % (
+                k, t, fm(med(p)) + fr(rng(p)), sp, fm(med(u)) + fr(rng(u)),
+                fm(med(c)) + fr(rng(c)), csp, len(rs)))
     lines.append("")
     for t in (1, 2, 4):
         a = med([f(r["preserve_ms"]) for r in tp.get(("series", t), [])])

@@ -27,7 +27,9 @@
 #
 # Preserve side: kho_bench's tput mode preserves and then unpreserves
 # BENCH_TPUT scattered order-0 folios with 1, 2 and 4 threads in a guest
-# with 4 vCPUs, BENCH_REPEAT boots per kernel.
+# with 4 vCPUs, BENCH_REPEAT boots per kernel, and times a CPU-bound
+# control loop split the same way (control_ms): its speed-up is the
+# ceiling this guest on this host gives any loop.
 #
 # BENCH_ROWS="kernel:kind:n ..." runs only those rows (kind: pages,
 # blocks, tput) and appends them to the existing CSV.
@@ -74,7 +76,7 @@ khz=$(printf '%.0f' "$(echo "$mhz * 1000" | bc)")
 say "guest TSC: $mhz MHz; cap per run: ${cap}s (stock at $long_n pages: ${long_cap}s); guest RAM: $mem; $repeat runs per point"
 
 csv=$results/bench.csv
-header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scratch_ms,deferred_ms,sched_to_rcu_s,reserved_regions,restored,tput_threads,preserve_ms,unpreserve_ms,run_s"
+header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scratch_ms,deferred_ms,sched_to_rcu_s,reserved_regions,restored,tput_threads,preserve_ms,unpreserve_ms,run_s,control_ms"
 [ -n "${BENCH_ROWS:-}" ] && [ -s "$csv" ] && head -n 1 "$csv" | grep -qxF "$header" ||
 	echo "$header" >"$csv"
 
@@ -115,9 +117,9 @@ run() {
 	if [ "$kind" = tput ]; then
 		status=failed
 		grep -a -q 'kho_bench: tput 4 threads' "$log" && status=ok
-		grep -a -o -E 'kho_bench: tput [0-9]+ threads: [0-9]+ folios preserved in -?[0-9]+ us, unpreserved in -?[0-9]+ us' "$log" |
-		while read -r _ _ t _ _ _ _ _ p _ _ _ u _; do
-			echo "$kernel,$kind,$n,$r,$status,,,,,,,,,$t,$(echo "scale=3; $p / 1000" | bc),$(echo "scale=3; $u / 1000" | bc),$secs" >>"$csv"
+		grep -a -o -E 'kho_bench: tput [0-9]+ threads: [0-9]+ folios preserved in -?[0-9]+ us, unpreserved in -?[0-9]+ us, control loop in -?[0-9]+ us' "$log" |
+		while read -r _ _ t _ _ _ _ _ p _ _ _ u _ _ _ _ c _; do
+			echo "$kernel,$kind,$n,$r,$status,,,,,,,,,$t,$(echo "scale=3; $p / 1000" | bc),$(echo "scale=3; $u / 1000" | bc),$secs,$(echo "scale=3; $c / 1000" | bc)" >>"$csv"
 		done || true
 		printf '  %-6s %-6s N=%-8s run %s: %s (%s s)\n' "$kernel" "$kind" "$n" "$r" "$status" "$secs"
 		return
@@ -147,7 +149,7 @@ run() {
 	[ -n "$s0" ] && [ -n "$s1" ] && s2r=$(echo "$s1 - $s0" | bc)
 	regions=$(grep -a -o -E 'memblock\.reserved [+-][0-9]+ regions' <<<"$next" | grep -o -E '[+-][0-9]+' || true)
 	regions=${regions#+}
-	echo "$kernel,$kind,$n,$r,$status,$init,$val,$res,$scr,$def,$s2r,$regions,\"${restored#kho_bench: }\",,,,$secs" >>"$csv"
+	echo "$kernel,$kind,$n,$r,$status,$init,$val,$res,$scr,$def,$s2r,$regions,\"${restored#kho_bench: }\",,,,$secs," >>"$csv"
 	printf '  %-6s %-6s N=%-8s run %s: %-8s /init at %8s s, KHO %s/%s/%s ms, deferred %s ms, sched-rcu %s s, reserved regions %s (run %s s)\n' \
 		"$kernel" "$kind" "$n" "$r" "$status" "${init:--}" "${val:--}" "${res:--}" "${scr:--}" "${def:--}" "${s2r:--}" "${regions:--}" "$secs"
 }
