@@ -3,7 +3,8 @@
 # each commit from base to the tip, build the test kernel (incremental,
 # ccache) and run the selftest kexec on it. The work tree is put back at
 # the tip afterwards. One PASS/FAIL line per patch. BISECT_FROM=N starts
-# at patch N (when the earlier ones did not change since a full run).
+# at patch N (when the earlier ones did not change since a full run),
+# BISECT_TO=M stops after patch M.
 # BISECT_ARCH=arm64: build the arm64 test kernel (configs/kexec-arm64.config,
 # 4 KiB pages, or BISECT_PAGES=64k) at every patch instead; build only (the
 # workbench's boot check is x86_64).
@@ -23,6 +24,7 @@ for c in $(git_t rev-list --reverse base..HEAD); do
 	n=$((n + 1))
 	subject=$(git_t log -1 --format=%s "$c")
 	[ "$n" -ge "${BISECT_FROM:-1}" ] || continue
+	[ -z "${BISECT_TO:-}" ] || [ "$n" -le "$BISECT_TO" ] || break
 	git_t checkout -q -f --detach "$c"
 	# Options a patch does not know yet are not required of it.
 	frag=$BUILD/bisect.config
