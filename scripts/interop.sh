@@ -59,7 +59,7 @@ QEMU_BENCH_MODULE=$mod_stock QEMU_LAST_MODULE=$mod_series MEM=1G \
 	"$stock_img" "$ours" -- "kho_bench.overlap=8" || true
 log=$LOGS/qemu-interop-overlap.log
 next=$(awk 'found { print } /KHO-WB: kexec loaded/ { found = 1 }' "$log" | tr -d '\r')
-splat=$(grep -a -m1 -E 'BUG:|WARNING:|Oops|Bad page state|Kernel panic|general protection' "$log" || true)
+splat=$(grep -a -m1 -E "$SPLAT_RE" "$log" || true)
 line=$(grep -a -o -E 'kho_bench: restored [0-9]+ of [0-9]+ .*' <<<"$next" || true)
 if grep -a -q 'kho_bench: preserved 8 order-9 folios with 12 blocks inside them' "$log" &&
    grep -q 'kho_bench: restored 8 of 8 order-9 folios with blocks inside them, 0 pages without their pattern' <<<"$next" &&

@@ -128,6 +128,9 @@ need_build_tools() {
 		cpio git python3 rsync xz-utils perl
 }
 
+# A kernel log line that fails any verdict: the same list vmtest.sh uses.
+SPLAT_RE='BUG:|WARNING:|Oops|Bad page state|Kernel panic|general protection'
+
 need_qemu() {
 	need_pkgs qemu-system-x86
 }

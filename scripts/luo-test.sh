@@ -11,10 +11,12 @@
 # restores the memfds and checks their contents.
 #
 # Verdicts, per kernel, from the serial log split at kexec:
-#   kernel 1: the program's stage 1 finished and the kernel kexec'ed;
+#   kernel 1: the program's stage 1 finished and the kernel kexec'ed, no
+#             splat (SPLAT_RE: BUG, WARNING, Oops, Bad page state, panic,
+#             general protection);
 #   kernel 2: a KHO boot that validated the incoming map and kept it with
 #             the series' reservation (its "KHO: reserved" line), no
-#             warning or oops, and the program's stage 2 printed its
+#             splat, and the program's stage 2 printed its
 #             "TEST PASSED" line (memfds restored and their data checked).
 # One PASS/FAIL line per kernel and program.
 . "$(dirname "$0")/lib.sh"
@@ -87,15 +89,15 @@ EOF
 
 	k1=$(part 1 "$log")
 	k2=$(part 2 "$log")
+	# No match is an empty string, not the end of the script.
+	bad=$(grep -a -E "$SPLAT_RE" <<<"$k1" | head -n 1 || true)
 	if grep -q 'INIT: Stage 1 completed successfully' <<<"$k1" &&
-	   grep -q 'STAGE 1' <<<"$k1"; then
+	   grep -q 'STAGE 1' <<<"$k1" && [ -z "$bad" ]; then
 		echo "PASS luo $t: kernel 1 preserved its sessions and memfds, kexec'ed"
 	else
-		echo "FAIL luo $t: kernel 1 did not finish stage 1 (log: $log)"
+		echo "FAIL luo $t: kernel 1 did not finish stage 1${bad:+, '$bad'} (log: $log)"
 	fi
-	# No match is an empty string, not the end of the script.
-	bad=$(grep -a -E 'WARNING:|BUG:|Oops|Kernel panic|KHO: .*(reject|disabled)' \
-		<<<"$k2" | head -n 1 || true)
+	bad=$(grep -a -E "$SPLAT_RE|KHO: .*(reject|disabled)" <<<"$k2" | head -n 1 || true)
 	res=$(grep -a -o -E 'KHO: reserved [0-9]+ preserved blocks in [0-9]+ leaves' \
 		<<<"$k2" | head -n 1 || true)
 	pass=$(grep -a -o -E -- '--- [A-Z -]*TEST PASSED[^-]*---' <<<"$k2" | head -n 1 || true)
