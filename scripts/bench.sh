@@ -15,8 +15,10 @@
 # recorded from the next kernel: the series' own phase line (validation,
 # reservation, scratch extension; stock prints none), the deferred
 # struct page initialisation time, the time from sched_init() to
-# rcu_init() (where early allocations pay for fragmented memory), and
-# (series) how many regions memblock.reserved gained. A "blocks" row
+# rcu_init() (where early allocations pay for fragmented memory), the
+# time from report_meminit() to kmem_cache_init() ("mem auto-init" to
+# "SLUB": KHO's memory setup, memblock_free_all() and mem_init(), on the
+# boot CPU), and (series) how many regions memblock.reserved gained. A "blocks" row
 # preserves memory in 2 MiB and 1 GiB blocks instead.
 #
 # Stock's cost grows with N^2: its rows above BENCH_STOCK_ONCE_ABOVE pages
@@ -76,7 +78,7 @@ khz=$(printf '%.0f' "$(echo "$mhz * 1000" | bc)")
 say "guest TSC: $mhz MHz; cap per run: ${cap}s (stock at $long_n pages: ${long_cap}s); guest RAM: $mem; $repeat runs per point"
 
 csv=$results/bench.csv
-header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scratch_ms,deferred_ms,sched_to_rcu_s,reserved_regions,restored,tput_threads,preserve_ms,unpreserve_ms,run_s,control_ms"
+header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scratch_ms,deferred_ms,sched_to_rcu_s,reserved_regions,restored,tput_threads,preserve_ms,unpreserve_ms,run_s,control_ms,meminit_to_slub_s"
 [ -n "${BENCH_ROWS:-}" ] && [ -s "$csv" ] && head -n 1 "$csv" | grep -qxF "$header" ||
 	echo "$header" >"$csv"
 
@@ -89,6 +91,7 @@ stamp_of() {
 run() {
 	local kernel=$1 kind=$2 n=$3 r=$4 img mod name log next status secs
 	local init val res scr def s0 s1 s2r regions restored params last
+	local m0 m1 m2s
 	local run_cap=$cap smp=2
 	if [ "$kernel" = stock ]; then
 		img=$stock/kexec/arch/x86/boot/bzImage
@@ -119,7 +122,7 @@ run() {
 		grep -a -q 'kho_bench: tput 4 threads' "$log" && status=ok
 		grep -a -o -E 'kho_bench: tput [0-9]+ threads: [0-9]+ folios preserved in -?[0-9]+ us, unpreserved in -?[0-9]+ us, control loop in -?[0-9]+ us' "$log" |
 		while read -r _ _ t _ _ _ _ _ p _ _ _ u _ _ _ _ c _; do
-			echo "$kernel,$kind,$n,$r,$status,,,,,,,,,$t,$(echo "scale=3; $p / 1000" | bc),$(echo "scale=3; $u / 1000" | bc),$secs,$(echo "scale=3; $c / 1000" | bc)" >>"$csv"
+			echo "$kernel,$kind,$n,$r,$status,,,,,,,,,$t,$(echo "scale=3; $p / 1000" | bc),$(echo "scale=3; $u / 1000" | bc),$secs,$(echo "scale=3; $c / 1000" | bc)," >>"$csv"
 		done || true
 		printf '  %-6s %-6s N=%-8s run %s: %s (%s s)\n' "$kernel" "$kind" "$n" "$r" "$status" "$secs"
 		return
@@ -149,9 +152,13 @@ run() {
 	[ -n "$s0" ] && [ -n "$s1" ] && s2r=$(echo "$s1 - $s0" | bc)
 	regions=$(grep -a -o -E 'memblock\.reserved [+-][0-9]+ regions' <<<"$next" | grep -o -E '[+-][0-9]+' || true)
 	regions=${regions#+}
-	echo "$kernel,$kind,$n,$r,$status,$init,$val,$res,$scr,$def,$s2r,$regions,\"${restored#kho_bench: }\",,,,$secs," >>"$csv"
-	printf '  %-6s %-6s N=%-8s run %s: %-8s /init at %8s s, KHO %s/%s/%s ms, deferred %s ms, sched-rcu %s s, reserved regions %s (run %s s)\n' \
-		"$kernel" "$kind" "$n" "$r" "$status" "${init:--}" "${val:--}" "${res:--}" "${scr:--}" "${def:--}" "${s2r:--}" "${regions:--}" "$secs"
+	m0=$(stamp_of "$next" 'mem auto-init: stack')
+	m1=$(stamp_of "$next" 'SLUB: HWalign')
+	m2s=
+	[ -n "$m0" ] && [ -n "$m1" ] && m2s=$(echo "$m1 - $m0" | bc)
+	echo "$kernel,$kind,$n,$r,$status,$init,$val,$res,$scr,$def,$s2r,$regions,\"${restored#kho_bench: }\",,,,$secs,,$m2s" >>"$csv"
+	printf '  %-6s %-6s N=%-8s run %s: %-8s /init at %8s s, KHO %s/%s/%s ms, deferred %s ms, sched-rcu %s s, meminit-slub %s s, reserved regions %s (run %s s)\n' \
+		"$kernel" "$kind" "$n" "$r" "$status" "${init:--}" "${val:--}" "${res:--}" "${scr:--}" "${def:--}" "${s2r:--}" "${m2s:--}" "${regions:--}" "$secs"
 }
 
 if [ -n "${BENCH_ROWS:-}" ]; then
