@@ -9,7 +9,8 @@
 # preserves N scattered order-0 pages (no two adjacent; the unpreserved
 # neighbour of each is freed again) and the kernel kexecs into itself.
 # The measure is the same on both kernels: the next kernel's time to
-# /init minus the median time to /init of the same kernel's N = 0 runs.
+# /init minus that of the same kernel's N = 0 run of the same round
+# (runs go round by round over all N, see below).
 # A row counts as ok only if the next kernel was a KHO boot and
 # kho_bench restored every page it preserved, with its stamp. Also
 # recorded from the next kernel: the series' own phase line (validation,
@@ -18,7 +19,10 @@
 # rcu_init() (where early allocations pay for fragmented memory), the
 # time from report_meminit() to kmem_cache_init() ("mem auto-init" to
 # "SLUB": KHO's memory setup, memblock_free_all() and mem_init(), on the
-# boot CPU), and (series) how many regions memblock.reserved gained. A "blocks" row
+# boot CPU), the stamps that cut the time to /init into consecutive
+# phases (mem auto-init, SLUB, smp: Brought up, the last deferred
+# pages line, Run /init), and (series) how many regions memblock.reserved
+# gained. A "blocks" row
 # preserves memory in 2 MiB and 1 GiB blocks instead.
 #
 # Stock's cost grows with N^2: its rows above BENCH_STOCK_ONCE_ABOVE pages
@@ -78,7 +82,7 @@ khz=$(printf '%.0f' "$(echo "$mhz * 1000" | bc)")
 say "guest TSC: $mhz MHz; cap per run: ${cap}s (stock at $long_n pages: ${long_cap}s); guest RAM: $mem; $repeat runs per point"
 
 csv=$results/bench.csv
-header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scratch_ms,deferred_ms,sched_to_rcu_s,reserved_regions,restored,tput_threads,preserve_ms,unpreserve_ms,run_s,control_ms,meminit_to_slub_s"
+header="kernel,kind,n,run,status,init_s,kho_validate_ms,kho_reserve_ms,kho_scratch_ms,deferred_ms,sched_to_rcu_s,reserved_regions,restored,tput_threads,preserve_ms,unpreserve_ms,run_s,control_ms,meminit_to_slub_s,meminit_at_s,slub_at_s,smp_at_s,deferred_done_at_s,run_init_at_s"
 [ -n "${BENCH_ROWS:-}" ] && [ -s "$csv" ] && head -n 1 "$csv" | grep -qxF "$header" ||
 	echo "$header" >"$csv"
 
@@ -91,7 +95,7 @@ stamp_of() {
 run() {
 	local kernel=$1 kind=$2 n=$3 r=$4 img mod name log next status secs
 	local init val res scr def s0 s1 s2r regions restored params last
-	local m0 m1 m2s
+	local m0 m1 m2s smp ddone rinit
 	local run_cap=$cap smp=2
 	if [ "$kernel" = stock ]; then
 		img=$stock/kexec/arch/x86/boot/bzImage
@@ -156,7 +160,12 @@ run() {
 	m1=$(stamp_of "$next" 'SLUB: HWalign')
 	m2s=
 	[ -n "$m0" ] && [ -n "$m1" ] && m2s=$(echo "$m1 - $m0" | bc)
-	echo "$kernel,$kind,$n,$r,$status,$init,$val,$res,$scr,$def,$s2r,$regions,\"${restored#kho_bench: }\",,,,$secs,,$m2s" >>"$csv"
+	# Stamps that cut the time to /init into consecutive phases.
+	smp=$(stamp_of "$next" 'smp: Brought up')
+	ddone=$(grep -a -E 'deferred pages initialised in' <<<"$next" |
+		sed -n 's/^\[ *\([0-9.]*\)\].*/\1/p' | sort -n | tail -n 1 || true)
+	rinit=$(stamp_of "$next" 'Run /init as init process')
+	echo "$kernel,$kind,$n,$r,$status,$init,$val,$res,$scr,$def,$s2r,$regions,\"${restored#kho_bench: }\",,,,$secs,,$m2s,$m0,$m1,$smp,$ddone,$rinit" >>"$csv"
 	printf '  %-6s %-6s N=%-8s run %s: %-8s /init at %8s s, KHO %s/%s/%s ms, deferred %s ms, sched-rcu %s s, meminit-slub %s s, reserved regions %s (run %s s)\n' \
 		"$kernel" "$kind" "$n" "$r" "$status" "${init:--}" "${val:--}" "${res:--}" "${scr:--}" "${def:--}" "${s2r:--}" "${m2s:--}" "${regions:--}" "$secs"
 }
@@ -170,14 +179,22 @@ if [ -n "${BENCH_ROWS:-}" ]; then
 		done
 	done
 else
-	# Interleave the kernels run by run, so that a slow spell of the
-	# machine hits both alike.
-	for n in $sizes; do
-		say "N = $n scattered pages"
-		for ((r = 1; r <= repeat; r++)); do
+	# Round by round: each round boots every N on both kernels, so that
+	# a slow spell of the machine hits the N = 0 boots and the others
+	# alike, and each run is compared with the N = 0 run of its round.
+	# Stock's single runs above BENCH_STOCK_ONCE_ABOVE come after the
+	# first round.
+	for ((r = 1; r <= repeat; r++)); do
+		say "round $r of $repeat: N = $sizes scattered pages"
+		for n in $sizes; do
 			run series pages "$n" "$r"
-			if [ "$n" -le "$once_above" ] ||
-			   { [ "$r" = 1 ] && [ "$n" -le "$stock_max" ]; }; then
+			if [ "$n" -le "$once_above" ]; then
+				run stock pages "$n" "$r"
+			fi
+		done
+		[ "$r" = 1 ] || continue
+		for n in $sizes; do
+			if [ "$n" -gt "$once_above" ] && [ "$n" -le "$stock_max" ]; then
 				run stock pages "$n" "$r"
 			fi
 		done
