@@ -15,7 +15,7 @@
 csv=${1:-$TOP/bench/results/bench.csv}
 out=$(dirname "$csv")
 python3 - "$csv" "$out" <<'PY'
-import csv, statistics, sys
+import csv, os, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 out = sys.argv[2]
 
@@ -96,6 +96,8 @@ def phase(r, a, b):
     return None if x is None or y is None else y - x
 
 lines = []
+if os.environ.get("BENCH_TITLE"):
+    lines += [os.environ["BENCH_TITLE"], ""]
 lines.append("Boot cost of N scattered order-0 pages: next kernel's time to /init "
              "minus that of the same kernel's N = 0 run of the same round (s), "
              "median (range), ok runs/runs; baseline: median time to /init at N = 0")

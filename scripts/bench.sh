@@ -40,6 +40,16 @@
 # BENCH_ROWS="kernel:kind:n ..." runs only those rows (kind: pages,
 # blocks, tput) and appends them to the existing CSV.
 #
+# Then BENCH_ICOUNT_ROWS again, BENCH_ICOUNT_REPEAT rounds, under QEMU
+# -icount BENCH_ICOUNT_MODE: the guest's clocks (TSC, timers) count
+# executed instructions, so the host's noise is gone; the vCPUs take
+# turns on one host thread, so work that the vCPUs share (deferred
+# initialisation) counts in full, as on one CPU. Output in
+# bench/results/icount/. Then the same with both kernels built from
+# configs/production.config (no DEBUG_VM), in bench/results/production/.
+# BENCH_OUT, BENCH_CONFIG (configs/NAME.config) and BENCH_ICOUNT (QEMU's
+# -icount option) run any of this elsewhere, another way.
+#
 # Output: bench/results/bench.csv (one line per run), bench/results/bench.md
 # (medians and ranges) and bench/results/reservation.png (plot).
 . "$(dirname "$0")/lib.sh"
@@ -53,31 +63,41 @@ long_cap=${BENCH_STOCK_LONG_CAP:-1800}
 tput_n=${BENCH_TPUT:-262144}
 stock_max=${BENCH_STOCK_MAX:-262144}
 mem=${BENCH_MEM:-20G}
-results=$TOP/bench/results
+icount=${BENCH_ICOUNT_MODE:-shift=0,sleep=off}
+icount_repeat=${BENCH_ICOUNT_REPEAT:-3}
+icount_rows=${BENCH_ICOUNT_ROWS:-"series:pages:0 series:pages:16384 series:pages:1048576 series:pages:2097152 stock:pages:0 stock:pages:16384"}
+results=${BENCH_OUT:-$TOP/bench/results}
+# BENCH_CONFIG=NAME: both kernels from configs/NAME.config instead.
+cfg=${BENCH_CONFIG:-stock}
+sb=bench kb=kexec suf= tag=bench
+if [ "$cfg" != stock ]; then
+	sb=bench-$cfg kb=bench-$cfg suf=-$cfg tag=bench-$cfg
+fi
+[ -n "${BENCH_ICOUNT:-}" ] && tag=$tag-icount
 work=$BUILD/bench
 mkdir -p "$results" "$work"
 need_pkgs gnuplot-nox bc
 
 stock=$BUILD/stock
-say "building the series and stock Linux 7.3 from configs/stock.config"
-"$TOP/scripts/build.sh" bench "$TOP/configs/stock.config" >/dev/null
+say "building the series and stock Linux 7.3 from configs/$cfg.config"
+"$TOP/scripts/build.sh" "$sb" "$TOP/configs/$cfg.config" >/dev/null
 if [ ! -e "$stock/linux/.git" ]; then
 	git -C "$TREE" worktree prune
 	git -C "$TREE" worktree add -q --detach "$stock/linux" base
 fi
-BUILD=$stock TREE=$stock/linux "$TOP/scripts/build.sh" kexec \
-	"$TOP/configs/stock.config" >/dev/null ||
-	die "stock kernel build failed (log: $stock/logs/build-kexec.log)"
+BUILD=$stock TREE=$stock/linux "$TOP/scripts/build.sh" "$kb" \
+	"$TOP/configs/$cfg.config" >/dev/null ||
+	die "stock kernel build failed (log: $stock/logs/build-$kb.log)"
 
 # The same workload module, built against each kernel.
-mod_series=$(build_kho_bench series "$TREE" "$BUILD/bench" "$work/mod-series")
-mod_stock=$(build_kho_bench stock "$stock/linux" "$stock/kexec" "$work/mod-stock")
+mod_series=$(build_kho_bench "series$suf" "$TREE" "$BUILD/$sb" "$work/mod-series$suf")
+mod_stock=$(build_kho_bench "stock$suf" "$stock/linux" "$stock/$kb" "$work/mod-stock$suf")
 
 # The guest's TSC rate, so that early-boot timestamps run (TCG).
-MEM=2G TIMEOUT=120 "$TOP/scripts/qemu.sh" bench-calibrate \
-	"$BUILD/bench/arch/x86/boot/bzImage" -- >/dev/null || true
-mhz=$(grep -a -o 'tsc: Detected [0-9.]* MHz' "$LOGS/qemu-bench-calibrate.log" | head -n 1 | awk '{print $3}')
-[ -n "$mhz" ] || die "no TSC rate in $LOGS/qemu-bench-calibrate.log"
+QEMU_ICOUNT=${BENCH_ICOUNT:-} MEM=2G TIMEOUT=120 "$TOP/scripts/qemu.sh" $tag-calibrate \
+	"$BUILD/$sb/arch/x86/boot/bzImage" -- >/dev/null || true
+mhz=$(grep -a -o 'tsc: Detected [0-9.]* MHz' "$LOGS/qemu-$tag-calibrate.log" | head -n 1 | awk '{print $3}')
+[ -n "$mhz" ] || die "no TSC rate in $LOGS/qemu-$tag-calibrate.log"
 khz=$(printf '%.0f' "$(echo "$mhz * 1000" | bc)")
 say "guest TSC: $mhz MHz; cap per run: ${cap}s (stock at $long_n pages: ${long_cap}s); guest RAM: $mem; $repeat runs per point"
 
@@ -98,10 +118,10 @@ run() {
 	local m0 m1 m2s smp ddone rinit
 	local run_cap=$cap smp=2
 	if [ "$kernel" = stock ]; then
-		img=$stock/kexec/arch/x86/boot/bzImage
+		img=$stock/$kb/arch/x86/boot/bzImage
 		mod=$mod_stock
 	else
-		img=$BUILD/bench/arch/x86/boot/bzImage
+		img=$BUILD/$sb/arch/x86/boot/bzImage
 		mod=$mod_series
 	fi
 	case $kind in
@@ -111,10 +131,11 @@ run() {
 	esac
 	[ "$kernel" = stock ] && [ "$kind" = pages ] && [ "$n" = "$long_n" ] &&
 		run_cap=$long_cap
-	name=bench-$kernel-$kind-$n-$r
+	name=$tag-$kernel-$kind-$n-$r
 	log=$LOGS/qemu-$name.log
 	last=$mod
 	[ "$kind" = tput ] && last=
+	QEMU_ICOUNT=${BENCH_ICOUNT:-} \
 	QEMU_BENCH_MODULE=$mod QEMU_LAST_MODULE=$last MEM=$mem SMP=$smp \
 		TIMEOUT=$run_cap "$TOP/scripts/qemu.sh" "$name" \
 		"$img" "$img" -- $params "tsc_early_khz=$khz" \
@@ -211,4 +232,26 @@ else
 	done
 fi
 
-"$TOP/scripts/bench-report.sh" "$csv"
+title="Both kernels from configs/$cfg.config."
+[ -n "${BENCH_ICOUNT:-}" ] && title="$title QEMU -icount $BENCH_ICOUNT: the guest's clocks count executed instructions (one vCPU at a time, so work the vCPUs share adds up), not host time."
+BENCH_TITLE=$title "$TOP/scripts/bench-report.sh" "$csv"
+
+# The same boots once more with the guest's clocks counting instructions
+# (QEMU -icount; the vCPUs then take turns): host noise gone, parallel
+# work counted in full. Results in bench/results/icount/.
+if [ -z "${BENCH_ROWS:-}" ] && [ "$icount_repeat" -gt 0 ]; then
+	say "QEMU -icount $icount: $icount_rows, $icount_repeat rounds"
+	mkdir -p "$results/icount"
+	rm -f "$results/icount/bench.csv"
+	BENCH_OUT=$results/icount BENCH_ICOUNT=$icount \
+		BENCH_REPEAT=$icount_repeat BENCH_ROWS=$icount_rows "$0"
+	# And both kernels as hosts build them: configs/production.config
+	# is configs/stock.config without DEBUG_VM, whose per-page checks
+	# the free paths pay (under -icount; results/production/).
+	say "configs/production.config, QEMU -icount $icount: $icount_rows, $icount_repeat rounds"
+	mkdir -p "$results/production"
+	rm -f "$results/production/bench.csv"
+	BENCH_OUT=$results/production BENCH_CONFIG=production \
+		BENCH_ICOUNT=$icount BENCH_REPEAT=$icount_repeat \
+		BENCH_ROWS=$icount_rows "$0"
+fi

@@ -72,6 +72,9 @@ for ((i = ${#kernels[@]} - 1; i >= 0; i--)); do
 done
 
 accel=(-accel tcg)
+# QEMU_ICOUNT (e.g. shift=0,sleep=off): the guest's clocks count executed
+# instructions, not host time (one vCPU at a time).
+[ -n "${QEMU_ICOUNT:-}" ] && accel+=(-icount "$QEMU_ICOUNT")
 [ "${KHO_KVM:-0}" = 1 ] && accel=(-accel kvm)
 cmdline="console=ttyS0 earlyprintk=serial,ttyS0,115200 printk.devkmsg=on kho=on panic=-1 ${extra[*]}"
 
