@@ -188,12 +188,16 @@ lines.append("KHO's phases are the series' own timers (stock prints none). "
              "boot CPU.")
 
 # the time to /init, phase by phase
+def phase_table_head(last):
+    lines.append("| kernel | N | " + " | ".join(p[0] for p in PHASES) +
+                 " | time to /init | " + last + " |")
+    lines.append("|---|---:|" + "---:|" * (len(PHASES) + 2))
+
 lines.append("")
 lines.append("The time to /init cut into consecutive phases by the next kernel's "
              "log stamps (s, medians; the phases add up to the time to /init):")
 lines.append("")
-lines.append("| kernel | N | " + " | ".join(p[0] for p in PHASES) + " | time to /init | runs |")
-lines.append("|---|---:|" + "---:|" * (len(PHASES) + 2))
+phase_table_head("runs")
 big = {}
 for k in ("series", "stock"):
     have = [n for n in ns if any(r["status"] == "ok"
@@ -212,8 +216,7 @@ lines.append("")
 lines.append("What N preserved pages add to each phase: each run minus the N = 0 "
              "run of its round, phase by phase (s, median (range)):")
 lines.append("")
-lines.append("| kernel | N | " + " | ".join(p[0] for p in PHASES) + " | time to /init | pairs |")
-lines.append("|---|---:|" + "---:|" * (len(PHASES) + 2))
+phase_table_head("pairs")
 for k in ("series", "stock"):
     for n in big[k]:
         if not n:
